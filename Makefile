@@ -1,0 +1,46 @@
+# edinfo – two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Passed to pytest, e.g. `make test PYTEST_ARGS="-k import"`.
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast lint messages bench bench-board bench-import bench-reports clean
+
+install: $(STAMP)
+
+# xstatic-bootstrap builds from source and its build imports pkg_resources, which
+# setuptools 82 removed: the build constraint keeps its build environment on setuptools<82.
+$(STAMP): requirements.txt constraints-build.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PIP) install --quiet --build-constraint constraints-build.txt -r requirements.txt
+	touch $(STAMP)
+
+run: install
+	$(PY) manage.py compilemessages_py
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddemo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "edinfo is starting at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) manage.py compilemessages_py
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+messages: install
+	$(PY) manage.py makemessages -l th --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages_py
+
+bench: bench-board bench-import bench-reports
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

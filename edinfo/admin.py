@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Membership
+
+from .models import User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["school"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Portal role"), {"fields": ("office_role",)}),)
+    list_display = ["username", "first_name", "last_name", "office_role", "is_active", "last_login"]
+    list_filter = ["office_role", "is_active", "is_staff"]
+    inlines = [MembershipInline]

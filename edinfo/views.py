@@ -1,0 +1,62 @@
+from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.i18n import set_language
+
+from edinfo import access
+from schools.models import School
+from schools.selectors import district_overview, registry_gaps
+
+
+@access.any_role
+def home(request):
+    """One home page, routed by role: office roles see the district, school users their school."""
+    roles = access.roles_of(request.user)
+    if access.OFFICER in roles:
+        return render(request, "edinfo/home_officer.html", {"overview": district_overview(), "gaps": registry_gaps()})
+    if access.EXECUTIVE in roles:
+        return render(request, "edinfo/home_executive.html", {"overview": district_overview()})
+    schools = School.objects.visible_to(request.user).with_related().prefetch_related("memberships")
+    cards = []
+    for school in schools:
+        role = next((m.role for m in school.memberships.all() if m.user_id == request.user.pk), None)
+        cards.append({"school": school, "role": role, "todo": school_todo(school)})
+    return render(request, "edinfo/home_school.html", {"cards": cards})
+
+
+def school_todo(school):
+    """What a school still has to do: missing registry information, most important first."""
+    items = []
+    if school.latitude is None:
+        items.append(_("Set the school's location on the map (latitude and longitude)."))
+    if not school.lowest_level:
+        items.append(_("Say which levels the school offers."))
+    if not school.phone:
+        items.append(_("Add the school's telephone number."))
+    if not school.email:
+        items.append(_("Add the school's email address."))
+    if not school.director_name:
+        items.append(_("Add the director's name."))
+    return items
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+login_view = access.public(LoginView.as_view())
+logout_view = access.any_role(auth_views.LogoutView.as_view())
+password_change = access.any_role(auth_views.PasswordChangeView.as_view())
+password_change_done = access.any_role(auth_views.PasswordChangeDoneView.as_view())
+set_language_view = access.public(set_language)
+
+
+@access.public
+def healthz(request):
+    """For the load balancer: the app answers and the database is reachable."""
+    School.objects.exists()
+    return JsonResponse({"status": "ok"})
+
+

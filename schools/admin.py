@@ -1,0 +1,62 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AreaOffice, Cluster, District, Membership, Province, School, SizeCategory, Subdistrict
+from .resources import SchoolResource
+
+
+@admin.register(School)
+class SchoolAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [SchoolResource]
+    list_display = ["smis_code", "obec_code", "name", "area", "cluster", "subdistrict", "student_count", "is_open"]
+    list_filter = ["is_open", "area", "cluster", "lowest_level", "highest_level"]
+    search_fields = ["name", "obec_code", "smis_code"]
+    autocomplete_fields = ["subdistrict"]
+    list_select_related = ["area", "cluster", "subdistrict"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "school__name", "school__smis_code"]
+    autocomplete_fields = ["user", "school"]
+
+
+@admin.register(AreaOffice)
+class AreaOfficeAdmin(ImportExportModelAdmin):
+    list_display = ["code", "name", "kind"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(ImportExportModelAdmin):
+    list_display = ["code", "name", "area"]
+    list_filter = ["area"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(SizeCategory)
+class SizeCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "min_students", "max_students"]
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en"]
+    search_fields = ["code", "name_th", "name_en"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "province"]
+    list_filter = ["province"]
+    search_fields = ["code", "name_th", "name_en"]
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "district", "zip_code", "latitude", "longitude"]
+    search_fields = ["code", "name_th", "name_en"]
+    list_select_related = ["district"]

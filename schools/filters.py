@@ -1,0 +1,46 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import levels
+from .models import Cluster, District, School, SizeCategory
+from .selectors import size_filter
+
+
+class SchoolFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    district = django_filters.ModelChoiceFilter(
+        label=_("District (amphoe)"),
+        queryset=District.objects.filter(subdistricts__schools__isnull=False).distinct(),
+        field_name="subdistrict__district",
+    )
+    cluster = django_filters.ModelChoiceFilter(label=_("Network cluster"), queryset=Cluster.objects.all())
+    size = django_filters.ChoiceFilter(label=_("Size"), method="filter_size", choices=[])
+    level = django_filters.ChoiceFilter(label=_("Offers level"), method="filter_level", choices=levels.Level.choices)
+    is_open = django_filters.BooleanFilter(label=_("Open"))
+
+    class Meta:
+        model = School
+        fields = ["q", "district", "cluster", "size", "level", "is_open"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["size"].extra["choices"] = [(c.code, c.name) for c in SizeCategory.objects.all()]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(obec_code__startswith=value) | Q(smis_code__startswith=value)
+        )
+
+    def filter_size(self, queryset, name, value):
+        category = SizeCategory.objects.filter(code=value).first()
+        return queryset.filter(size_filter(category)) if category else queryset.none()
+
+    def filter_level(self, queryset, name, value):
+        # Levels are a contiguous range, so "offers X" is lowest ≤ X ≤ highest in schooling order.
+        below_or_at = levels.LEVELS[: levels.ORDER[value] + 1]
+        at_or_above = levels.LEVELS[levels.ORDER[value] :]
+        return queryset.filter(lowest_level__in=below_or_at, highest_level__in=at_or_above)

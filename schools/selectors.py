@@ -1,0 +1,61 @@
+"""Reads about schools: the numbers pages show, computed in SQL."""
+
+from django.db.models import Count, Q, Sum
+
+from .models import School, SizeCategory
+
+
+def size_filter(category):
+    q = Q(student_count__gte=category.min_students)
+    if category.max_students is not None:
+        q &= Q(student_count__lte=category.max_students)
+    return q
+
+
+def district_overview(schools=None):
+    """Counts for the office's overview: schools, students, per amphoe and per size band."""
+    schools = School.objects.all() if schools is None else schools
+    open_schools = schools.filter(is_open=True)
+    categories = list(SizeCategory.objects.all())
+    size_counts = open_schools.aggregate(
+        **{f"size_{c.code}": Count("pk", filter=size_filter(c)) for c in categories},
+        unknown=Count("pk", filter=Q(student_count__isnull=True)),
+        students=Sum("student_count"),
+        total=Count("pk"),
+    )
+    by_size = [
+        {"category": c, "count": size_counts[f"size_{c.code}"]} for c in categories
+    ]
+    by_district = list(
+        open_schools.values("subdistrict__district__code", "subdistrict__district__name_th")
+        .annotate(
+            schools=Count("pk"),
+            students=Sum("student_count"),
+            small=Count("pk", filter=size_filter(categories[0])) if categories else Count("pk", filter=Q(pk=None)),
+        )
+        .order_by("subdistrict__district__code")
+    )
+    total = size_counts["total"]
+    small = by_size[0]["count"] if by_size else 0
+    return {
+        "total": total,
+        "closed": schools.filter(is_open=False).count(),
+        "students": size_counts["students"] or 0,
+        "by_size": by_size,
+        "unknown_size": size_counts["unknown"],
+        "small": small,
+        "small_share": round(100 * small / total, 1) if total else 0,
+        "by_district": by_district,
+    }
+
+
+def registry_gaps(schools=None):
+    """Open schools whose registry entry lacks something the office needs."""
+    schools = (School.objects.all() if schools is None else schools).filter(is_open=True)
+    return schools.aggregate(
+        no_location=Count("pk", filter=Q(latitude__isnull=True)),
+        no_cluster=Count("pk", filter=Q(cluster__isnull=True)),
+        no_subdistrict=Count("pk", filter=Q(subdistrict__isnull=True)),
+        no_levels=Count("pk", filter=Q(lowest_level="")),
+        no_contact=Count("pk", filter=Q(phone="") & Q(email="")),
+    )

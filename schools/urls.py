@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "schools"
+urlpatterns = [
+    path("", views.school_list, name="list"),
+    path("<str:smis_code>/", views.school_detail, name="detail"),
+    path("<str:smis_code>/edit/", views.school_edit, name="edit"),
+]
