@@ -41,3 +41,39 @@ class User(AbstractUser):
             return self.get_office_role_display()
         roles = {m.get_role_display() for m in self.memberships.all()}
         return ", ".join(sorted(roles)) or _("No role yet")
+
+
+class AccessLog(models.Model):
+    """Who opened or exported personal data, and when (PDPA; Computer Crime Act traffic logs)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Opened a record")
+        EXPORT = "export", _("Exported personal data")
+        IMPORT = "import", _("Imported personal data")
+
+    user = models.ForeignKey(
+        "edinfo.User", models.SET_NULL, null=True, related_name="access_logs", verbose_name=_("user")
+    )
+    username = models.CharField(_("username"), max_length=150)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    what = models.CharField(_("what"), max_length=300)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal-data access log")
+        verbose_name_plural = _("personal-data access logs")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what}"
+
+    @classmethod
+    def record(cls, request, action, what):
+        return cls.objects.create(
+            user=request.user if request.user.is_authenticated else None,
+            username=request.user.get_username(),
+            action=action,
+            what=str(what)[:300],
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
