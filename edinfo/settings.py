@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "axes",
     "edinfo",
     "schools",
+    "collection",
+    "students",
+    "reports",
 ]
 
 MIDDLEWARE = [
