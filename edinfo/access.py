@@ -85,7 +85,7 @@ def get_school_for(user, queryset, roles=None, **lookup):
     try:
         school = queryset.visible_to(user).get(**lookup)
     except queryset.model.DoesNotExist:
-        raise Http404
+        raise Http404 from None
     if roles is not None and not school_roles_of(user, school) & set(roles):
         raise PermissionDenied
     return school

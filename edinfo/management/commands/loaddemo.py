@@ -21,7 +21,7 @@ class Command(BaseCommand):
             try:
                 validate_password(password)
             except ValidationError as error:
-                raise CommandError("รหัสผ่านใช้ไม่ได้: " + " ".join(error.messages))
+                raise CommandError("รหัสผ่านใช้ไม่ได้: " + " ".join(error.messages)) from error
         schools = demo.build_district(seed=seed)
         demo.build_users(schools, password, seed=seed)
         first = schools[0]
