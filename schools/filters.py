@@ -13,19 +13,29 @@ class SchoolFilter(django_filters.FilterSet):
         label=_("District (amphoe)"),
         queryset=District.objects.filter(subdistricts__schools__isnull=False).distinct(),
         field_name="subdistrict__district",
+        empty_label=_("All"),
     )
-    cluster = django_filters.ModelChoiceFilter(label=_("Network cluster"), queryset=Cluster.objects.all())
-    size = django_filters.ChoiceFilter(label=_("Size"), method="filter_size", choices=[])
-    level = django_filters.ChoiceFilter(label=_("Offers level"), method="filter_level", choices=levels.Level.choices)
-    is_open = django_filters.BooleanFilter(label=_("Open"))
+    cluster = django_filters.ModelChoiceFilter(label=_("Network cluster"), queryset=Cluster.objects.all(), empty_label=_("All"))
+    size = django_filters.ChoiceFilter(label=_("Size"), method="filter_size", choices=[], empty_label=_("All"))
+    level = django_filters.ChoiceFilter(
+        label=_("Offers level"), method="filter_level", choices=levels.Level.choices, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        method="filter_status",
+        choices=[("open", _("Open")), ("closed", _("Closed"))],
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = School
-        fields = ["q", "district", "cluster", "size", "level", "is_open"]
+        fields = ["q", "district", "cluster", "size", "level", "status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["size"].extra["choices"] = [(c.code, c.name) for c in SizeCategory.objects.all()]
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-control" if field is self.form.fields["q"] else "form-select"
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -34,6 +44,9 @@ class SchoolFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(obec_code__startswith=value) | Q(smis_code__startswith=value)
         )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(is_open=(value == "open"))
 
     def filter_size(self, queryset, name, value):
         category = SizeCategory.objects.filter(code=value).first()
