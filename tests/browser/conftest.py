@@ -1,0 +1,44 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium against pytest-django's live server.
+
+Never `playwright install`: the browser is the system's /usr/bin/chromium. A failed test leaves
+a screenshot under test-results/ (pytest-playwright's --screenshot, defaulted on here).
+"""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# inside one unless told it is safe (it is: the loop only drives the browser).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_configure(config):
+    # Keep a screenshot of every failed browser test without anyone passing --screenshot.
+    if not any(arg.startswith("--screenshot") for arg in config.invocation_params.args):
+        config.option.screenshot = "only-on-failure"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Relative addresses in page.goto() go to the live server. Defined here also because
+    pytest-playwright's own fallback fixture is a method, which pytest 9 warns about."""
+    return live_server.url
+
+
+@pytest.fixture
+def page(page):
+    # Fail fast: a local page that takes more than 10 s is broken, not slow.
+    page.set_default_timeout(10_000)
+    return page

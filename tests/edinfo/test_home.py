@@ -1,0 +1,89 @@
+"""One home address, a page per role: school users see their school, the office the district."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertTemplateUsed
+
+from schools.models import Membership
+from tests.factories import SchoolFactory, UserFactory
+
+
+@pytest.fixture
+def named_staff(school):
+    """Staff with a name no other fixture user has, to look for it on pages."""
+    user = UserFactory(username="kru_somying", first_name="สมหญิง", last_name="ขยันดี")
+    Membership.objects.create(user=user, school=school, role=Membership.Role.STAFF)
+    return user
+
+
+@pytest.mark.parametrize("role", ["staff", "director"])
+def test_school_users_see_only_their_school(request, as_user, school, other_school, role):
+    user = request.getfixturevalue(role)
+    response = as_user(user).get(reverse("home"))
+    assertTemplateUsed(response, "edinfo/home_school.html")
+    page = response.content.decode()
+    assert [card["school"] for card in response.context["cards"]] == [school]
+    assert "โรงเรียนบ้านทดสอบ" in page
+    assert other_school.name not in page
+    assert other_school.smis_code not in page
+    assert reverse("schools:detail", args=[school.smis_code]) in page
+
+
+def test_card_shows_the_users_role_at_the_school(as_user, school, staff, director):
+    assert as_user(staff).get(reverse("home")).context["cards"][0]["role"] == "staff"
+    assert as_user(director).get(reverse("home")).context["cards"][0]["role"] == "director"
+
+
+def test_school_todo_lists_what_is_missing(as_user, school, staff):
+    school.phone = ""
+    school.email = "info@school.ac.th"
+    school.latitude = school.longitude = None
+    school.save()
+    todo = as_user(staff).get(reverse("home")).context["cards"][0]["todo"]
+    assert len(todo) == 3  # location, telephone, director's name; email and levels are there
+    school.phone = "055-611111"
+    school.latitude, school.longitude = "17.01", "99.82"
+    school.director_name = "ประเสริฐ ใจดี"
+    school.save()
+    assert as_user(staff).get(reverse("home")).context["cards"][0]["todo"] == []
+
+
+def test_staff_of_two_schools_sees_both_cards(as_user, school, other_school, staff):
+    Membership.objects.create(user=staff, school=other_school, role=Membership.Role.DIRECTOR)
+    page = as_user(staff).get(reverse("home")).content.decode()
+    assert "โรงเรียนบ้านทดสอบ" in page
+    assert "โรงเรียนบ้านคนอื่น" in page
+
+
+def test_user_without_a_school_sees_no_school(as_user, school, db):
+    loner = UserFactory(username="loner")
+    response = as_user(loner).get(reverse("home"))
+    assertTemplateUsed(response, "edinfo/home_school.html")
+    assert response.context["cards"] == []
+    assert school.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["officer", "admin_user"])
+def test_office_sees_the_district_overview(request, as_user, school, other_school, role):
+    SchoolFactory(name="บ้านปิดแล้ว", is_open=False, latitude=None, longitude=None)
+    response = as_user(request.getfixturevalue(role)).get(reverse("home"))
+    assertTemplateUsed(response, "edinfo/home_officer.html")
+    overview = response.context["overview"]
+    assert overview["total"] == 2
+    assert overview["closed"] == 1
+    assert overview["students"] == 200
+    page = response.content.decode()
+    assert 'data-testid="stat-schools">2<' in page
+    assert 'data-testid="stat-students">200<' in page
+    assert reverse("schools:list") in page
+
+
+def test_executive_sees_aggregates_without_people(as_user, school, other_school, named_staff, executive):
+    school.director_name = "ประเสริฐ ใจดี"
+    school.save()
+    response = as_user(executive).get(reverse("home"))
+    assertTemplateUsed(response, "edinfo/home_executive.html")
+    page = response.content.decode()
+    assert 'data-testid="stat-schools">2<' in page
+    for personal in ("สมหญิง", "ขยันดี", "kru_somying", "ประเสริฐ ใจดี"):
+        assert personal not in page
