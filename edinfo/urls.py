@@ -15,5 +15,6 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language_view, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("schools/", include("schools.urls")),
+    path("students/", include("students.urls")),
     path("admin/", admin.site.urls),
 ]

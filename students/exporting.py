@@ -111,7 +111,9 @@ def dmc_values(record, census_day=None):
 
 
 def _records_for_export(records):
-    return records.select_related("school", "round").order_by("school__smis_code", "grade", "room", "student_number", "pk")
+    return records.select_related("school", "round").order_by(
+        "school__smis_code", "grade", "room", "student_number", "pk"
+    )
 
 
 def _timestamp_line():

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from collection.models import Round
-from students import exporting, layout
+from students import exporting, ids, layout
 from students.models import StudentRecord
 
 
@@ -19,9 +19,13 @@ def round_(db):
                                 name="10 พฤศจิกายน 2569")
 
 
+PERSON_ID = ids.with_check_digit("110170020345")
+TYPE0_ID = ids.with_check_digit("006400000501")
+
+
 def make_record(school, round_, **fields):
     values = {
-        "person_id": "1101700203451", "id_kind": "citizen", "grade": "P1", "room": 1, "student_number": "00123",
+        "person_id": PERSON_ID, "id_kind": "citizen", "grade": "P1", "room": 1, "student_number": "00123",
         "gender": "M", "prefix": "boy", "first_name": "ธนกร", "last_name": "ใจดี",
         "birth_date": datetime.date(2019, 6, 25), "weight_kg": Decimal("21.5"), "height_cm": Decimal("118.0"),
     }
@@ -64,10 +68,10 @@ def test_xlsx_has_the_dmc_layout_with_the_true_header_for_column_c(school, round
 
 
 def test_ids_are_text_cells_so_leading_zeros_survive(school, round_):
-    make_record(school, round_, person_id="0064000005016", id_kind="type0", student_number="00042")
+    make_record(school, round_, person_id=TYPE0_ID, id_kind="type0", student_number="00042")
     sheet, rows = read_xlsx(exporting.export_xlsx(StudentRecord.objects.all()))
     id_cell = sheet.cell(row=3, column=3)
-    assert id_cell.value == "0064000005016"
+    assert id_cell.value == TYPE0_ID
     assert id_cell.data_type == "s" and id_cell.number_format == "@"
     number_cell = sheet.cell(row=3, column=6)
     assert number_cell.value == "00042" and number_cell.number_format == "@"
@@ -77,7 +81,7 @@ def test_csv_has_bom_same_layout_and_be_dates(school, round_):
     make_record(school, round_)
     rows = read_csv(exporting.export_csv(StudentRecord.objects.all(), census_day=round_.census_day))
     assert rows[1][2] == "เลขประจำตัวประชาชน"
-    assert rows[2][2] == "1101700203451"
+    assert rows[2][2] == PERSON_ID
     assert rows[2][column("birth_date")] == "25/06/2562"
     assert rows[2][column("weight_kg")] == "21.5"
 
@@ -130,7 +134,7 @@ def test_export_round_trips_through_the_importer(school, round_):
     """What we export, our importer reads back as the same students (nothing new, nothing changed)."""
     services = pytest.importorskip("students.services")
     make_record(school, round_)
-    make_record(school, round_, person_id="0064000005016", id_kind="type0", student_number="00124",
+    make_record(school, round_, person_id=TYPE0_ID, id_kind="type0", student_number="00124",
                 first_name="ณัฐธิดา", gender="F", prefix="girl")
     content = exporting.export_xlsx(StudentRecord.objects.all(), census_day=round_.census_day)
     preview = services.import_preview(school=school, round=round_, data=content, filename="2569-nov10-student.xlsx")

@@ -1,0 +1,525 @@
+"""Pages for per-student records: a school's list, one record, add/edit, problems, files in and out.
+
+Who sees what (DESIGN.md §2): a school's staff and director see their own school's students,
+planning officers every school's; executives never see a student's row (403 everywhere here).
+Writes are for the school's staff: the director reviews and certifies, the office checks and
+returns with a reason. Lists show masked IDs; the full ID is shown only on a record's own page,
+and every opening or export of personal data is written to the access log.
+"""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from collection.models import Round, Submission
+from edinfo import access
+from edinfo.db import thai_order
+from edinfo.models import AccessLog
+from schools.levels import Level
+from schools.models import School
+
+from . import checks, exporting, services
+from .forms import MAX_UPLOAD_BYTES, StudentFilterForm, StudentRecordForm, UploadForm
+from .layout import TEMPLATE_COLUMNS
+from .models import StudentRecord
+
+PAGE_SIZE = 50
+# Who may open a school's student pages, who may change them, who may read the full person ID.
+READ_ROLES = (access.STAFF, access.DIRECTOR, access.OFFICER)
+EDIT_ROLES = (access.STAFF,)
+FULL_ID_ROLES = (access.STAFF, access.DIRECTOR, access.OFFICER)
+
+IMPORT_DIR = "imports"
+SESSION_KEY = "student_import"
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+# Column names people know, for a problem that names a field (the template's Thai headers).
+FIELD_HEADERS = {field: header for header, field in TEMPLATE_COLUMNS}
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _rounds(request):
+    if not hasattr(request, "_student_rounds"):
+        request._student_rounds = list(Round.objects.all())
+    return request._student_rounds
+
+
+def _round_for(request):
+    """The round a page works on: ?round=<id>, else the latest. None when there is no round yet."""
+    rounds = _rounds(request)
+    wanted = request.GET.get("round") or request.POST.get("round")
+    if wanted:
+        chosen = next((r for r in rounds if str(r.pk) == str(wanted)), None)
+        if chosen is None:
+            raise Http404
+        return chosen
+    return rounds[0] if rounds else None
+
+
+def _no_round(request):
+    return render(request, "students/no_round.html", status=200)
+
+
+def _school(request, smis_code, roles=READ_ROLES):
+    return access.get_school_for(request.user, School.objects.with_related(), roles=roles, smis_code=smis_code)
+
+
+def _can(request, school, roles):
+    cache = request.__dict__.setdefault("_student_school_roles", {})
+    if school.pk not in cache:
+        cache[school.pk] = access.school_roles_of(request.user, school)
+    return bool(cache[school.pk] & set(roles))
+
+
+def _submission(school, round_):
+    return Submission.objects.filter(school=school, round=round_).first()
+
+
+def _url(name, school=None, round_=None, **kwargs):
+    args = [school.smis_code] if school is not None else []
+    url = reverse(f"students:{name}", args=args + list(kwargs.values()))
+    return f"{url}?round={round_.pk}" if round_ is not None else url
+
+
+def _context(request, school, round_, **extra):
+    submission = _submission(school, round_)
+    return {
+        "school": school,
+        "round": round_,
+        "rounds": _rounds(request),
+        "submission": submission,
+        "locked": bool(submission and submission.is_locked),
+        "can_edit": _can(request, school, EDIT_ROLES),
+        **extra,
+    }
+
+
+def _download(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(text):
+    from urllib.parse import quote
+
+    return quote(text)
+
+
+def _problem_rows(problems):
+    """Problems sorted for reading: errors first, then by row and column."""
+    rank = {"error": 0, "warning": 1}
+    return sorted(problems, key=lambda p: (rank.get(p.level, 2), p.row or 0, str(p.column or "")))
+
+
+def _column_label(column):
+    return FIELD_HEADERS.get(column, column) if isinstance(column, str) else column
+
+
+# --- entry points -------------------------------------------------------------------------------
+
+
+@access.require_roles(*READ_ROLES)
+def index(request):
+    """Where the nav link lands: officers on the district page, a school user on their school."""
+    if access.OFFICER in access.roles_of(request.user):
+        return redirect("students:district")
+    schools = list(School.objects.visible_to(request.user).order_by("smis_code"))
+    if len(schools) == 1:
+        return redirect("students:list", schools[0].smis_code)
+    return render(request, "students/index.html", {"schools": schools})
+
+
+@access.require_roles(access.OFFICER)
+def district(request):
+    """The office's view of a round: records per school and the district-wide duplicate IDs."""
+    round_ = _round_for(request)
+    if round_ is None:
+        return _no_round(request)
+    counts = dict(
+        StudentRecord.objects.filter(round=round_).values_list("school_id").annotate(n=Count("pk")).order_by()
+    )
+    schools = School.objects.filter(Q(is_open=True) | Q(pk__in=counts)).order_by(thai_order("name"), "smis_code")
+    rows = [(school, counts.get(school.pk, 0)) for school in schools]
+    duplicates = checks.district_duplicates(round_)
+    return render(request, "students/district.html", {
+        "round": round_, "rounds": _rounds(request), "rows": rows, "duplicates": duplicates,
+        "total": sum(counts.values()), "schools_without": sum(1 for _s, n in rows if not n),
+    })
+
+
+@access.require_roles(access.OFFICER)
+def district_export(request, extension):
+    round_ = _round_for(request)
+    if round_ is None:
+        return _no_round(request)
+    records = StudentRecord.objects.visible_to(request.user).filter(round=round_)
+    return _export(request, records, round_, None, extension)
+
+
+# --- a school's students ------------------------------------------------------------------------
+
+
+@access.school_view
+def student_list(request, smis_code):
+    school = _school(request, smis_code)
+    round_ = _round_for(request)
+    if round_ is None:
+        return _no_round(request)
+    records = StudentRecord.objects.visible_to(request.user).filter(school=school, round=round_)
+    grades = records.values_list("grade", flat=True).distinct().order_by()
+    present = set(grades)
+    filters = StudentFilterForm(request.GET or None, grades=[c for c in Level.choices if c[0] in present])
+    filters.is_valid()  # a value not understood is left out; the others still filter
+    data = filters.cleaned_data if filters.is_bound else {}
+    filtered = records
+    if data.get("grade"):
+        filtered = filtered.filter(grade=data["grade"])
+    if data.get("room") is not None:
+        filtered = filtered.filter(room=data["room"])
+    if data.get("q", "").strip():
+        q = data["q"].strip()
+        if q[:1].isdigit():  # an ID as people write it: 1-1017-00203-45-1
+            q = q.replace("-", "").replace(" ", "")
+        filtered = filtered.filter(
+            Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(student_number=q) | Q(person_id=q)
+        )
+    page = Paginator(filtered.order_by("grade", "room", "student_number", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    total = page.paginator.count if filtered is records else records.count()
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["round"] = round_.pk
+    return render(request, "students/student_list.html", _context(
+        request, school, round_, page=page, filters=filters, query=query.urlencode(), total=total,
+    ))
+
+
+def _record(request, school):
+    """The record named by ?id=, in this school and visible to the user; None when no id is given.
+
+    (The id is a query parameter rather than a URL part so every student URL keeps the one URL
+    keyword, smis_code, that the access walker in tests/edinfo/test_urls_access.py fills in.)
+    """
+    pk = request.GET.get("id", "")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404
+    return get_object_or_404(
+        StudentRecord.objects.visible_to(request.user).select_related("round", "school"), pk=pk, school=school
+    )
+
+
+def record_url(record, name="detail"):
+    return f"{reverse(f'students:{name}', args=[record.school.smis_code])}?id={record.pk}"
+
+
+@access.school_view
+def student_detail(request, smis_code):
+    school = _school(request, smis_code)
+    record = _record(request, school)
+    if record is None:
+        return redirect("students:list", school.smis_code)
+    round_ = record.round
+    show_full_id = _can(request, school, FULL_ID_ROLES)
+    AccessLog.record(
+        request, AccessLog.Action.VIEW, f"student record {record.pk} ({record.masked_id}) {school.smis_code}"
+    )
+    history = record.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(request, "students/student_detail.html", _context(
+        request, school, round_, record=record, show_full_id=show_full_id, history=history,
+        problems=_problem_rows(checks.check_record(_record_data(record), school=school, round=round_,
+                                                   exclude_pk=record.pk)),
+    ))
+
+
+def _record_data(record):
+    """A record as the checks read it: field name → value."""
+    form = StudentRecordForm(instance=record)
+    return {name: getattr(record, name) for name in form.fields}
+
+
+def _form_page(request, school, round_, record=None):
+    context = _context(request, school, round_)
+    if context["locked"]:
+        messages.error(request, _("This school's data for the round is certified and locked: nothing can be changed."))
+        return redirect(_url("list", school, round_))
+    instance = record or StudentRecord(school=school, round=round_)
+    form = StudentRecordForm(request.POST or None, instance=instance)
+    warnings = []
+    if request.method == "POST":
+        form.is_valid()
+        # The import's checks run on whatever the form could read, so every mistake shows at once;
+        # a field the form already refused keeps the form's message.
+        data = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+        problems = checks.check_record(data, school=school, round=round_, exclude_pk=record.pk if record else None)
+        for problem in problems:
+            if problem.level == checks.ERROR and problem.field not in form.errors:
+                form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+        warnings = [p for p in problems if p.level != checks.ERROR]
+        if form.is_valid():
+            try:
+                saved, _warnings = services.record_save(
+                    school=school, round=round_, data=data, user=request.user, record=record
+                )
+            except services.ImportRefused as refusal:
+                for problem in getattr(refusal, "problems", []):
+                    form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+                if not getattr(refusal, "problems", None):
+                    messages.error(request, refusal.message)
+                    return redirect(_url("list", school, round_))
+            else:
+                for warning in warnings:
+                    messages.warning(request, f"{warning.column}: {warning.message}")
+                messages.success(request, _("The student's record was saved."))
+                return redirect(record_url(saved))
+    return render(request, "students/student_form.html", {**context, "form": form, "record": record,
+                                                          "warnings": warnings})
+
+
+@access.school_view
+def student_add(request, smis_code):
+    school = _school(request, smis_code, roles=EDIT_ROLES)
+    round_ = _round_for(request)
+    if round_ is None:
+        return _no_round(request)
+    return _form_page(request, school, round_)
+
+
+@access.school_view
+def student_edit(request, smis_code):
+    school = _school(request, smis_code, roles=EDIT_ROLES)
+    record = _record(request, school)
+    if record is None:
+        return redirect("students:list", school.smis_code)
+    return _form_page(request, school, record.round, record)
+
+
+@access.school_view
+def problems(request, smis_code):
+    """Every error and warning in the school's records for the round, and IDs other schools hold too."""
+    school = _school(request, smis_code)
+    round_ = _round_for(request)
+    if round_ is None:
+        return _no_round(request)
+    rows = school_problems(school, round_, StudentRecord.objects.visible_to(request.user))
+    return render(request, "students/problems.html", _context(
+        request, school, round_, rows=rows, errors=sum(1 for _r, p in rows if p.level == "error"),
+    ))
+
+
+CHECKED_FIELDS = ("person_id", "grade", "gender", "prefix", "first_name", "last_name", "birth_date",
+                  "weight_kg", "height_cm")
+
+
+def school_problems(school, round_, records):
+    """(record or None, problem) for the stored records of a school and round, errors first.
+
+    The import's row checks run over the stored records, each record standing for one "row", so
+    the list says the same as the preview said; problems of no single record (a student of the
+    previous round who is missing now) come with None.
+    """
+    stored = list(records.filter(school=school, round=round_).order_by("grade", "room", "student_number", "pk"))
+    rows = []
+    for index, record in enumerate(stored):
+        values = {name: getattr(record, name) for name in CHECKED_FIELDS}
+        values["row_number"] = index
+        rows.append(values)
+    found = checks.check_rows(rows, school=school, round=round_)
+    pairs = []
+    for problem in found:
+        record = stored[problem.row] if problem.row is not None else None
+        if problem.field == "person_id" and problem.value and problem.code != "missing_since_previous":
+            # A list never shows a full ID (the record's own page does, to those allowed).
+            problem.value = record.masked_id if record else checks.mask(problem.value)
+        pairs.append((record, problem))
+    rank = {checks.ERROR: 0}
+    return sorted(pairs, key=lambda pair: (rank.get(pair[1].level, 1), pair[1].row is None, pair[1].row or 0))
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+@access.school_view
+def template_download(request, smis_code):
+    _school(request, smis_code)
+    return _download(exporting.template_xlsx(), exporting.template_filename(), XLSX)
+
+
+@access.school_view
+def export(request, smis_code, extension):
+    school = _school(request, smis_code)
+    round_ = _round_for(request)
+    if round_ is None:
+        return _no_round(request)
+    records = StudentRecord.objects.visible_to(request.user).filter(school=school, round=round_)
+    return _export(request, records, round_, school, extension)
+
+
+def _export(request, records, round_, school, extension):
+    if extension == "xlsx":
+        content, content_type = exporting.export_xlsx(records, census_day=round_.census_day), XLSX
+    else:
+        content, content_type = exporting.export_csv(records, census_day=round_.census_day), CSV
+    filename = exporting.export_filename(round_, school, extension)
+    who = school.smis_code if school else "district"
+    AccessLog.record(request, AccessLog.Action.EXPORT, f"{filename}: {records.count()} student records ({who})")
+    return _download(content, filename, content_type)
+
+
+# --- import: upload → preview → confirm ---------------------------------------------------------
+
+
+def _import_dir():
+    path = Path(settings.MEDIA_ROOT) / IMPORT_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _pending(request, school, round_):
+    """The uploaded file waiting for confirmation, if it belongs to this school and round."""
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("school") != school.smis_code or pending.get("round") != round_.pk:
+        return None
+    path = _import_dir() / pending["stored"]
+    if not path.is_file():
+        return None
+    return {**pending, "path": path}
+
+
+def _discard(request):
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending:
+        # The stored name is ours (uuid + extension), never the uploader's, so it cannot escape the folder.
+        (_import_dir() / Path(pending["stored"]).name).unlink(missing_ok=True)
+
+
+def _guard_import(request, school, round_):
+    """The import page's refusal, or None: locked data, or a user who may not write."""
+    submission = _submission(school, round_)
+    if submission and submission.is_locked:
+        return render(request, "students/import_locked.html", _context(request, school, round_))
+    return None
+
+
+@access.school_view
+def import_upload(request, smis_code):
+    school = _school(request, smis_code, roles=EDIT_ROLES)
+    round_ = _round_for(request)
+    if round_ is None:
+        return _no_round(request)
+    refusal = _guard_import(request, school, round_)
+    if refusal:
+        return refusal
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        _discard(request)
+        stored = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+        with open(_import_dir() / stored, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        request.session[SESSION_KEY] = {
+            "stored": stored, "filename": Path(upload.name).name[:200], "school": school.smis_code, "round": round_.pk,
+        }
+        return redirect(_url("import_preview", school, round_))
+    return render(request, "students/import_upload.html", _context(
+        request, school, round_, form=form, pending=_pending(request, school, round_),
+        max_mb=MAX_UPLOAD_BYTES // 1024 // 1024,
+    ))
+
+
+@access.school_view
+def import_preview(request, smis_code):
+    school = _school(request, smis_code, roles=EDIT_ROLES)
+    round_ = _round_for(request)
+    if round_ is None:
+        return _no_round(request)
+    refusal = _guard_import(request, school, round_)
+    if refusal:
+        return refusal
+    pending = _pending(request, school, round_)
+    if pending is None:
+        messages.info(request, _("Choose a file to import first."))
+        return redirect(_url("import_upload", school, round_))
+    preview = services.import_preview(
+        school=school, round=round_, data=pending["path"].read_bytes(), filename=pending["filename"]
+    )
+    if preview.refused:
+        # The file as a whole cannot be read: say why on the upload page and forget the file.
+        _discard(request)
+        messages.error(request, preview.refused)
+        return redirect(_url("import_upload", school, round_))
+    problems = _problem_rows(preview.problems)
+    return render(request, "students/import_preview.html", _context(
+        request, school, round_, preview=preview, problems=problems, pending=pending,
+        counts={name: _count(getattr(preview, name, 0)) for name in ("new", "changed", "unchanged", "removed")},
+        errors=sum(1 for p in problems if p.level == checks.ERROR),
+        warnings=sum(1 for p in problems if p.level != checks.ERROR),
+    ))
+
+
+def _count(value):
+    return value if isinstance(value, int) else len(value)
+
+
+@access.school_view
+def import_confirm(request, smis_code):
+    school = _school(request, smis_code, roles=EDIT_ROLES)
+    if request.method != "POST":  # after the access check, so outsiders get 404 here too
+        return HttpResponseNotAllowed(["POST"])
+    round_ = _round_for(request)
+    if round_ is None:
+        return _no_round(request)
+    pending = _pending(request, school, round_)
+    if pending is None:
+        messages.error(request, _("The uploaded file is no longer available: please upload it again."))
+        return redirect(_url("import_upload", school, round_))
+    try:
+        with transaction.atomic():
+            result = services.import_commit(
+                school=school, round=round_, data=pending["path"].read_bytes(), filename=pending["filename"],
+                user=request.user,
+            )
+    except services.ImportRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(_url("import_preview", school, round_))
+    _discard(request)
+    AccessLog.record(request, AccessLog.Action.IMPORT, f"{pending['filename']} → {school.smis_code} {round_.code}")
+    messages.success(request, _commit_message(result))
+    return redirect(_url("list", school, round_))
+
+
+def _commit_message(result):
+    counts = {name: getattr(result, name, None) for name in ("new", "changed", "unchanged", "removed")}
+    if any(value is None for value in counts.values()):
+        return _("The file was imported.")
+    counts = {name: _count(value) for name, value in counts.items()}
+    return _("The file was imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, "
+             "%(removed)s removed.") % counts
+
+
+@access.school_view
+def import_cancel(request, smis_code):
+    school = _school(request, smis_code, roles=EDIT_ROLES)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    round_ = _round_for(request)
+    _discard(request)
+    messages.info(request, _("The uploaded file was discarded; nothing was saved."))
+    return redirect(_url("list", school, round_) if round_ else reverse("students:index"))
