@@ -26,7 +26,6 @@ Input is forgiving about presentation: spaces, dashes and a leading apostrophe (
 import re
 from dataclasses import dataclass
 
-from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.th import pin
 
 CITIZEN = "citizen"
@@ -123,18 +122,13 @@ def parse(raw):
         return ParsedId(text, None, MSG_NOT_DIGITS)
     if len(text) != 13:
         return ParsedId(text, None, MSG_LENGTH.format(n=len(text)))
-    if text[0] == "0":
-        expected = check_digit(text)
-        if int(text[12]) != expected:
-            return ParsedId(text, None, MSG_CHECKSUM.format(digit=expected))
-        return ParsedId(text, TYPE0, None)
     if text[0] == "9":
         return ParsedId(text, None, MSG_FIRST_DIGIT)
-    try:
-        pin.validate(text)
-    except StdnumError:
-        return ParsedId(text, None, MSG_CHECKSUM.format(digit=check_digit(text)))
-    return ParsedId(text, CITIZEN, None)
+    # stdnum's check digit is the same for type-0 IDs; only its validate() refuses a leading 0.
+    expected = pin.calc_check_digit(text)
+    if text[12] != expected:
+        return ParsedId(text, None, MSG_CHECKSUM.format(digit=expected))
+    return ParsedId(text, TYPE0 if text[0] == "0" else CITIZEN, None)
 
 
 def classify(raw):

@@ -25,6 +25,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import python_calamine
@@ -150,8 +151,10 @@ def _checked_zip(data):
                 rebuilt.writestr(member.filename, b"".join(chunks))
     except FileRefused:
         raise
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError, RuntimeError):
         # Bad CRC, an unknown compression method, an encrypted member, a truncated stream.
+        raise FileRefused(MSG_CORRUPT) from None
+    except Exception:  # noqa: BLE001 – bz2/lzma members raise their own types; a broken file all the same
         raise FileRefused(MSG_CORRUPT) from None
     return out.getvalue()
 
