@@ -1,6 +1,8 @@
 import datetime
 import re
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +72,38 @@ class StudentRecordForm(forms.ModelForm):
             "mother_first_name", "mother_last_name", "mother_occupation",
             "disadvantage", "disability", "distance_km", "travel_method", "status",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*(
+            Fieldset(legend, *(Row(*(Column(name, css_class=f"col-12 col-md-{12 // len(row)} col-lg-{width}")
+                                    for name in row)) for row, width in rows))
+            for legend, rows in self.SECTIONS
+        ))
+
+    # (legend, [(fields of one row, column width on large screens)]), in the order of the DMC file.
+    SECTIONS = [
+        (_("Student"), [
+            (("person_id", "student_number", "grade", "room"), 3),
+            (("gender", "prefix", "first_name", "last_name"), 3),
+            (("birth_date", "weight_kg", "height_cm", "blood_group"), 3),
+            (("religion", "ethnicity", "nationality", "status"), 3),
+        ]),
+        (_("Address"), [
+            (("house_number", "village_number", "road"), 4),
+            (("subdistrict_name", "district_name", "province_name"), 4),
+        ]),
+        (_("Family"), [
+            (("guardian_first_name", "guardian_last_name", "guardian_occupation", "guardian_relation"), 3),
+            (("father_first_name", "father_last_name", "father_occupation"), 4),
+            (("mother_first_name", "mother_last_name", "mother_occupation"), 4),
+        ]),
+        (_("Support"), [
+            (("disadvantage", "disability", "distance_km", "travel_method"), 3),
+        ]),
+    ]
 
     def _get_validation_exclusions(self):
         # Round and school are not on the form; the checks see them and report duplicates.

@@ -7,13 +7,14 @@ returns with a reason. Lists show masked IDs; the full ID is shown only on a rec
 and every opening or export of personal data is written to the access log.
 """
 
+import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +30,6 @@ from schools.models import School
 
 from . import checks, exporting, services
 from .forms import MAX_UPLOAD_BYTES, StudentFilterForm, StudentRecordForm, UploadForm
-from .layout import TEMPLATE_COLUMNS
 from .models import StudentRecord
 
 PAGE_SIZE = 50
@@ -40,12 +40,10 @@ FULL_ID_ROLES = (access.STAFF, access.DIRECTOR, access.OFFICER)
 
 IMPORT_DIR = "imports"
 SESSION_KEY = "student_import"
+PENDING_MAX_AGE = 24 * 60 * 60  # seconds an unconfirmed upload is kept (a session lasts 8 hours)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
-
-# Column names people know, for a problem that names a field (the template's Thai headers).
-FIELD_HEADERS = {field: header for header, field in TEMPLATE_COLUMNS}
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -70,7 +68,7 @@ def _round_for(request):
 
 
 def _no_round(request):
-    return render(request, "students/no_round.html", status=200)
+    return render(request, "students/no_round.html")
 
 
 def _school(request, smis_code, roles=READ_ROLES):
@@ -88,10 +86,8 @@ def _submission(school, round_):
     return Submission.objects.filter(school=school, round=round_).first()
 
 
-def _url(name, school=None, round_=None, **kwargs):
-    args = [school.smis_code] if school is not None else []
-    url = reverse(f"students:{name}", args=args + list(kwargs.values()))
-    return f"{url}?round={round_.pk}" if round_ is not None else url
+def _url(name, school, round_):
+    return f"{reverse(f'students:{name}', args=[school.smis_code])}?round={round_.pk}"
 
 
 def _context(request, school, round_, **extra):
@@ -109,24 +105,13 @@ def _context(request, school, round_, **extra):
 
 def _download(content, filename, content_type):
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def _quote(text):
-    from urllib.parse import quote
-
-    return quote(text)
 
 
 def _problem_rows(problems):
     """Problems sorted for reading: errors first, then by row and column."""
-    rank = {"error": 0, "warning": 1}
-    return sorted(problems, key=lambda p: (rank.get(p.level, 2), p.row or 0, str(p.column or "")))
-
-
-def _column_label(column):
-    return FIELD_HEADERS.get(column, column) if isinstance(column, str) else column
+    return sorted(problems, key=lambda p: (p.level != checks.ERROR, p.row or 0, str(p.column or "")))
 
 
 # --- entry points -------------------------------------------------------------------------------
@@ -243,15 +228,11 @@ def student_detail(request, smis_code):
     history = record.history.select_related("history_user").order_by("-history_date")[:20]
     return render(request, "students/student_detail.html", _context(
         request, school, round_, record=record, show_full_id=show_full_id, history=history,
-        problems=_problem_rows(checks.check_record(_record_data(record), school=school, round=round_,
-                                                   exclude_pk=record.pk)),
+        problems=_problem_rows(checks.check_record(
+            {name: getattr(record, name) for name in StudentRecordForm.base_fields},
+            school=school, round=round_, exclude_pk=record.pk,
+        )),
     ))
-
-
-def _record_data(record):
-    """A record as the checks read it: field name → value."""
-    form = StudentRecordForm(instance=record)
-    return {name: getattr(record, name) for name in form.fields}
 
 
 def _form_page(request, school, round_, record=None):
@@ -274,7 +255,7 @@ def _form_page(request, school, round_, record=None):
         warnings = [p for p in problems if p.level != checks.ERROR]
         if form.is_valid():
             try:
-                saved, _warnings = services.record_save(
+                saved, warnings = services.record_save(
                     school=school, round=round_, data=data, user=request.user, record=record
                 )
             except services.ImportRefused as refusal:
@@ -319,7 +300,7 @@ def problems(request, smis_code):
         return _no_round(request)
     rows = school_problems(school, round_, StudentRecord.objects.visible_to(request.user))
     return render(request, "students/problems.html", _context(
-        request, school, round_, rows=rows, errors=sum(1 for _r, p in rows if p.level == "error"),
+        request, school, round_, rows=rows, errors=sum(1 for _r, p in rows if p.level == checks.ERROR),
     ))
 
 
@@ -391,6 +372,14 @@ def _import_dir():
     return path
 
 
+def _sweep():
+    """Delete uploads nobody confirmed or cancelled: personal data is not kept longer than needed."""
+    limit = time.time() - PENDING_MAX_AGE
+    for path in _import_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
 def _pending(request, school, round_):
     """The uploaded file waiting for confirmation, if it belongs to this school and round."""
     pending = request.session.get(SESSION_KEY)
@@ -410,9 +399,10 @@ def _discard(request):
 
 
 def _guard_import(request, school, round_):
-    """The import page's refusal, or None: locked data, or a user who may not write."""
+    """The page saying why nothing can be imported (the data is locked), or None."""
     submission = _submission(school, round_)
     if submission and submission.is_locked:
+        _discard(request)
         return render(request, "students/import_locked.html", _context(request, school, round_))
     return None
 
@@ -430,6 +420,7 @@ def import_upload(request, smis_code):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         _discard(request)
+        _sweep()
         stored = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
         with open(_import_dir() / stored, "wb") as out:
             for chunk in upload.chunks():
@@ -468,14 +459,8 @@ def import_preview(request, smis_code):
     problems = _problem_rows(preview.problems)
     return render(request, "students/import_preview.html", _context(
         request, school, round_, preview=preview, problems=problems, pending=pending,
-        counts={name: _count(getattr(preview, name, 0)) for name in ("new", "changed", "unchanged", "removed")},
-        errors=sum(1 for p in problems if p.level == checks.ERROR),
-        warnings=sum(1 for p in problems if p.level != checks.ERROR),
+        errors=preview.error_count, warnings=len(problems) - preview.error_count,
     ))
-
-
-def _count(value):
-    return value if isinstance(value, int) else len(value)
 
 
 @access.school_view
@@ -491,13 +476,13 @@ def import_confirm(request, smis_code):
         messages.error(request, _("The uploaded file is no longer available: please upload it again."))
         return redirect(_url("import_upload", school, round_))
     try:
-        with transaction.atomic():
-            result = services.import_commit(
-                school=school, round=round_, data=pending["path"].read_bytes(), filename=pending["filename"],
-                user=request.user,
-            )
+        # One transaction inside the service: either the round holds the whole file or nothing changed.
+        result = services.import_commit(
+            school=school, round=round_, data=pending["path"].read_bytes(), filename=pending["filename"],
+            user=request.user,
+        )
     except services.ImportRefused as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, refusal.message)
         return redirect(_url("import_preview", school, round_))
     _discard(request)
     AccessLog.record(request, AccessLog.Action.IMPORT, f"{pending['filename']} → {school.smis_code} {round_.code}")
@@ -506,12 +491,10 @@ def import_confirm(request, smis_code):
 
 
 def _commit_message(result):
-    counts = {name: getattr(result, name, None) for name in ("new", "changed", "unchanged", "removed")}
-    if any(value is None for value in counts.values()):
-        return _("The file was imported.")
-    counts = {name: _count(value) for name, value in counts.items()}
     return _("The file was imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, "
-             "%(removed)s removed.") % counts
+             "%(removed)s removed.") % {
+        "new": result.new, "changed": result.changed, "unchanged": result.unchanged, "removed": result.removed,
+    }
 
 
 @access.school_view

@@ -576,3 +576,32 @@ def test_record_pages_without_an_id_go_to_the_list_and_a_bad_id_is_404(as_user, 
         "students:list", args=[school.smis_code])
     assert client.get(reverse("students:detail", args=[school.smis_code]) + "?id=x1").status_code == 404
     assert client.get(url("detail", school, None, 98765)).status_code == 404
+
+
+def test_preview_counts_and_names_the_students_a_file_would_remove(as_user, staff, school, round_):
+    kept = make_record(school, round_, student_number="1")
+    gone = make_record(school, round_, first_name="ย้ายออกแล้ว")
+    client = as_user(staff)
+    upload(client, school, round_, dmc_file([
+        {"person_id": kept.person_id, "student_number": "1"},
+        {"person_id": CITIZEN_IDS[20], "student_number": "9", "first_name": "มาใหม่"},
+    ]))
+    response = client.get(url("import_preview", school, round_))
+    preview = response.context["preview"]
+    assert (preview.new, preview.changed + preview.unchanged, preview.removed) == (1, 1, 1)
+    html = response.content.decode()
+    assert "ย้ายออกแล้ว" in html and gone.masked_id in html and gone.person_id not in html
+
+
+def test_uploads_left_unconfirmed_are_swept_away(as_user, staff, school, round_, settings):
+    import os
+    import time
+
+    folder = imports_dir(settings)
+    folder.mkdir(parents=True)
+    stale = folder / "0123abcd.xlsx"
+    stale.write_bytes(b"old personal data")
+    old = time.time() - 2 * 24 * 60 * 60
+    os.utime(stale, (old, old))
+    upload(as_user(staff), school, round_, dmc_file([{"person_id": CITIZEN_IDS[0]}]))
+    assert not stale.exists() and len(list(folder.iterdir())) == 1
