@@ -139,7 +139,9 @@ def export_xlsx(records, *, census_day=None):
     for row in _rows(records, census_day):
         cells = []
         for index, value in enumerate(row):
-            if index in text_columns:
+            if value == "":
+                cells.append(None)  # the write-only sheet leaves None out: a third of the cells
+            elif index in text_columns:
                 cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
                 cell.number_format = TEXT_FORMAT
                 cells.append(cell)
