@@ -1,11 +1,23 @@
-"""Collection rounds and per-school submissions.
+"""Collection rounds (the calendar), per-school submissions, and their logs.
 
-Minimal for now (the student-record issue needs a round and a lock); the calendar and the
-confirm/certify workflow grow here next, with the transition table in collection/workflow.py.
+The submission states and who may move them live in collection/workflow.py; only the services
+in collection/services.py write Submission.status.
 """
 
+import datetime
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class RoundQuerySet(models.QuerySet):
+    def current(self):
+        """The open round with the nearest deadline, else the latest round."""
+        return self.filter(state=Round.State.OPEN).order_by("closes_on").first() or self.order_by(
+            "-census_day"
+        ).first()
 
 
 class Round(models.Model):
@@ -17,10 +29,23 @@ class Round(models.Model):
         MARCH = "mar31", _("31 March (end of year)")
         OTHER = "other", _("Other")
 
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
     academic_year = models.PositiveIntegerField(_("academic year (BE)"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     census_day = models.DateField(_("census day"))
     name = models.CharField(_("name"), max_length=200)
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("deadline"), null=True, blank=True)
+    collects_school_info = models.BooleanField(_("collects school information"), default=True)
+    collects_students = models.BooleanField(_("collects student records"), default=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PLANNED)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("collection round")
@@ -41,9 +66,32 @@ class Round(models.Model):
     def previous(self):
         return Round.objects.filter(census_day__lt=self.census_day).order_by("-census_day").first()
 
+    @property
+    def is_open(self):
+        return self.state == self.State.OPEN
+
+    @property
+    def is_closed(self):
+        return self.state == self.State.CLOSED
+
+    def days_left(self, today=None):
+        """Days until the deadline (0 on the day, negative when overdue); None without a deadline."""
+        if not self.closes_on:
+            return None
+        today = today or timezone.localdate()
+        return (self.closes_on - today).days
+
+    @property
+    def deadline_at(self):
+        """The end of the deadline day, Bangkok time: a school may work until midnight."""
+        if not self.closes_on:
+            return None
+        end = datetime.datetime.combine(self.closes_on, datetime.time(23, 59, 59))
+        return timezone.make_aware(end)
+
 
 class Submission(models.Model):
-    """One school's data for one round. Only collection/workflow.py may change `status`."""
+    """One school's data for one round. Only collection/services.py may change `status`."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -59,17 +107,80 @@ class Submission(models.Model):
         "schools.School", models.PROTECT, related_name="submissions", verbose_name=_("school")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    # What the checks found the last time the school's data changed (or an officer rechecked):
+    # the board reads these instead of re-running every check for every school on each view.
+    record_count = models.PositiveIntegerField(_("records"), default=0)
+    error_count = models.PositiveIntegerField(_("blocking errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         constraints = [models.UniqueConstraint(fields=["round", "school"], name="submission_unique_school_round")]
+        indexes = [models.Index(fields=["round", "status"], name="submission_round_status")]
 
     def __str__(self):
         return f"{self.school} – {self.round}"
 
     @property
     def is_locked(self):
-        """Certified or acknowledged data cannot change by any path until reopened."""
-        return self.status in self.LOCKED
+        """Certified or acknowledged data cannot change by any path until reopened; nor can
+        anything once the round has closed, unless the office reopened this school."""
+        if self.status in self.LOCKED:
+            return True
+        return self.round.is_closed and self.reopened_at is None
+
+
+class SubmissionEvent(models.Model):
+    """The thread of a submission: every transition (who, when, from, to, why) and comments."""
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="events", verbose_name=_("submission"))
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=16)
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("submission event")
+        verbose_name_plural = _("submission events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.from_status}→{self.to_status}"
+
+
+class Reminder(models.Model):
+    """A reminder sent to a school, kept so the same one is not sent twice in a day."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DEADLINE = "before", _("Before the deadline")
+        OVERDUE = "overdue", _("Overdue")
+
+    submission = models.ForeignKey(
+        Submission, models.CASCADE, related_name="reminders", verbose_name=_("submission")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "kind", "sent_on"], name="reminder_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.submission} – {self.get_kind_display()} {self.sent_on}"

@@ -16,5 +16,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("schools/", include("schools.urls")),
     path("students/", include("students.urls")),
+    path("collection/", include("collection.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""The officer's completeness board for a round."""
+
+urlpatterns = []

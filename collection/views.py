@@ -1,0 +1,3 @@
+"""Pages of the collection cycle for schools, and the calendar."""
+
+urlpatterns = []
