@@ -178,6 +178,7 @@ def _text_cleaner(max_length):
             raise Bad("too_long", f"ข้อความยาว {len(text)} ตัวอักษร เกิน {max_length} ตัวอักษรที่บันทึกได้")
         return text
 
+    clean.plain_text = True
     return clean
 
 
@@ -450,22 +451,40 @@ _MEMO_SIZE = 5000
 def row_cleaner(plan, columns):
     """A fast clean_data for many rows of one file: ``plan`` is [(cell index, field)].
 
-    Returns clean(cells, row, problems) → values, with the same results as clean_data.
+    Returns clean(cells, row, problems) → values, with the same results as clean_data. Plain text
+    that needs no work (the common case) is handled inline; the rest goes through the cleaners.
     """
+    from .models import StudentRecord
+
     table = cleaners()
+    lengths = {f.name: f.max_length for f in StudentRecord._meta.concrete_fields
+               if f.get_internal_type() == "CharField" and f.name not in layout.CODED_FIELDS}
+    text_fields = {name for name, cleaner in table.items() if getattr(cleaner, "plain_text", False)}
     steps = []
     for index, name in plan:
         if name == "person_id":
-            steps.append((index, name, None, None))
+            steps.append((index, name, None, None, 0))
         elif name in table:
-            steps.append((index, name, table[name], {} if name in _MEMO_FIELDS else None))
+            memo = {} if name in _MEMO_FIELDS else None
+            steps.append((index, name, table[name], memo, lengths[name] if name in text_fields else 0))
     parse_id = ids.parse
+    none_marks = NONE_MARKS
+    guard = _FORMULA_GUARD
 
     def clean(cells, row, problems):
         width = len(cells)
         values = {}
-        for index, name, cleaner, memo in steps:
+        for index, name, cleaner, memo, max_length in steps:
             cell = cells[index] if index < width else None
+            if max_length and type(cell) is str and cell.isprintable():
+                text = cell.strip()
+                if text in none_marks:
+                    text = ""
+                elif text.startswith(guard):
+                    text = text[1:]
+                if len(text) <= max_length:
+                    values[name] = text
+                    continue
             if cleaner is None:
                 parsed = parse_id(cell)
                 if parsed.error:
@@ -543,12 +562,21 @@ def age_on(birth_date, day):
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def _height_band(sex, age):
-    ref = HEIGHT_REF.get(sex, {}).get(age)
-    if ref is None:
-        return None
-    median, sd = ref
-    return (Decimal(str(round(median - HEIGHT_SD_LIMIT * sd, 1))), Decimal(str(round(median + HEIGHT_SD_LIMIT * sd, 1))))
+def _bands():
+    """(sex, age) → (height lo, height hi, weight lo, weight hi) as floats, computed once."""
+    bands = {}
+    for sex, table in HEIGHT_REF.items():
+        for age, (median, sd) in table.items():
+            lo, hi = round(median - HEIGHT_SD_LIMIT * sd, 1), round(median + HEIGHT_SD_LIMIT * sd, 1)
+            bands[sex, age] = (lo, hi, round(BMI_LIMITS[0] * (lo / 100) ** 2, 1), round(BMI_LIMITS[1] * (hi / 100) ** 2, 1))
+    return bands
+
+
+BMI_LIMITS = (float(BMI_BAND[0]), float(BMI_BAND[1]))
+ANY_BAND = (float(HEIGHT_ANY[0]), float(HEIGHT_ANY[1]), float(WEIGHT_ANY[0]), float(WEIGHT_ANY[1]))
+GROWTH_BANDS = _bands()
+GENDER_LABEL = {code: str(label) for code, label in codes.Gender.choices}
+PREFIX_LABEL = {code: str(label) for code, label in codes.Prefix.choices}
 
 
 def _fmt(number):
@@ -591,8 +619,8 @@ class _RowChecker:
         prefix = values.get("prefix")
         if prefix and gender and codes.PREFIX_GENDER.get(prefix) not in (None, gender):
             out.append(at("prefix_gender",
-                          f"คำนำหน้า {codes.Prefix(prefix).label} ไม่ตรงกับเพศ{codes.Gender(gender).label}",
-                          row, "prefix", codes.Prefix(prefix).label))
+                          f"คำนำหน้า {PREFIX_LABEL[prefix]} ไม่ตรงกับเพศ{GENDER_LABEL[gender]}",
+                          row, "prefix", PREFIX_LABEL[prefix]))
         birth = values.get("birth_date")
         age = None
         if birth:
@@ -613,10 +641,10 @@ class _RowChecker:
                                   f"(ปกติ {nominal}–{nominal + 1} ปี)", row, "birth_date", _be(birth)))
             if prefix in ADULT_PREFIXES and age < 15:
                 out.append(at("prefix_age", f"อายุ {age} ปี ต่ำกว่า 15 ปี ควรใช้ เด็กชาย/เด็กหญิง", row, "prefix",
-                              codes.Prefix(prefix).label))
+                              PREFIX_LABEL[prefix]))
             elif prefix in CHILD_PREFIXES and age >= 16:
                 out.append(at("prefix_age", f"อายุ {age} ปี ควรใช้ นาย/นางสาว", row, "prefix",
-                              codes.Prefix(prefix).label))
+                              PREFIX_LABEL[prefix]))
         self._growth(values, row, out, age, gender)
 
     def _growth(self, values, row, out, age, gender):
@@ -624,34 +652,31 @@ class _RowChecker:
         weight = values.get("weight_kg")
         if not height and not weight:
             return
-        band = _height_band(gender, age) if age is not None else None
-        who = f"เพศ{codes.Gender(gender).label} อายุ {age} ปี" if band else ""
+        band = GROWTH_BANDS.get((gender, age))
+        h_lo, h_hi, w_lo, w_hi = band or ANY_BAND
         if height:
-            lo, hi = band or HEIGHT_ANY
-            if not lo <= height <= hi:
+            if not h_lo <= height <= h_hi:  # Decimal against float compares exactly
                 out.append(self._at("height_implausible",
-                                    f"ส่วนสูง {_fmt(height)} ซม. ไม่น่าเป็นไปได้{(' สำหรับ' + who) if who else ''} "
-                                    f"(ช่วงที่รับได้ {_fmt(lo)}–{_fmt(hi)} ซม.): ตรวจหน่วยและตัวเลข",
+                                    f"ส่วนสูง {_fmt(height)} ซม. ไม่น่าเป็นไปได้{self._who(band, gender, age)} "
+                                    f"(ช่วงที่รับได้ {_fmt(h_lo)}–{_fmt(h_hi)} ซม.): ตรวจหน่วยและตัวเลข",
                                     row, "height_cm", _fmt(height)))
                 height = None
         if weight:
             if height:
-                bmi = weight / (height / 100) ** 2
-                if not BMI_BAND[0] <= bmi <= BMI_BAND[1]:
+                bmi = float(weight) / (float(height) / 100) ** 2
+                if not BMI_LIMITS[0] <= bmi <= BMI_LIMITS[1]:
                     out.append(self._at("bmi_implausible",
                                         f"น้ำหนัก {_fmt(weight)} กก. กับส่วนสูง {_fmt(height)} ซม. ให้ดัชนีมวลกาย "
                                         f"{bmi:.1f} (ช่วงที่รับได้ 10–40): ตรวจตัวเลขทั้งสอง",
                                         row, "weight_kg", _fmt(weight)))
-                return
-            if band:
-                lo = (BMI_BAND[0] * (band[0] / 100) ** 2).quantize(Decimal("0.1"))
-                hi = (BMI_BAND[1] * (band[1] / 100) ** 2).quantize(Decimal("0.1"))
-            else:
-                lo, hi = WEIGHT_ANY
-            if not lo <= weight <= hi:
+            elif not w_lo <= weight <= w_hi:
                 out.append(self._at("weight_implausible",
-                                    f"น้ำหนัก {_fmt(weight)} กก. ไม่น่าเป็นไปได้{(' สำหรับ' + who) if who else ''} "
-                                    f"(ช่วงที่รับได้ {_fmt(lo)}–{_fmt(hi)} กก.)", row, "weight_kg", _fmt(weight)))
+                                    f"น้ำหนัก {_fmt(weight)} กก. ไม่น่าเป็นไปได้{self._who(band, gender, age)} "
+                                    f"(ช่วงที่รับได้ {_fmt(w_lo)}–{_fmt(w_hi)} กก.)", row, "weight_kg", _fmt(weight)))
+
+    @staticmethod
+    def _who(band, gender, age):
+        return f" สำหรับเพศ{GENDER_LABEL[gender]} อายุ {age} ปี" if band else ""
 
 
 def _be(day):

@@ -164,8 +164,10 @@ def record_save(*, school, round, data, user, record=None):
 
 
 def _submission_locked(school, round):
-    submission = Submission.objects.filter(school=school, round=round).only("status").first()
-    return submission is not None and submission.is_locked
+    # Submission.is_locked decides (certified/acknowledged, or whatever else the workflow adds);
+    # a school without a submission yet is asked through an unsaved draft.
+    submission = Submission.objects.filter(school=school, round=round).first()
+    return (submission or Submission(school=school, round=round)).is_locked
 
 
 def _lock_submission(school, round):
@@ -328,16 +330,36 @@ def _copy_rows(cursor, table, columns, lines):
     cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
 
 
+def _copy_lines(rows, columns, defaults):
+    """COPY text lines for value dicts; ``defaults`` (already COPY text) fill the columns a dict lacks."""
+    pairs = list(zip(columns, defaults, strict=True))
+    text = _copy_text
+    missing = object()
+    lines = []
+    for values in rows:
+        get = values.get
+        parts = []
+        for name, default in pairs:
+            value = get(name, missing)
+            if value is missing:
+                parts.append(default)
+            elif value.__class__ is str:
+                if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+                    value = text(value)
+                parts.append(value)
+            else:
+                parts.append(text(value))
+        lines.append("\t".join(parts))
+    return lines
+
+
 def _copy_create(creates, school, round, user_id, reason, now):
     columns, defaults = _insert_columns()
     fixed = {"round_id": round.pk, "school_id": school.pk, "created_at": now, "updated_at": now}
-    text = _copy_text
-    lines = []
-    for values in creates:
-        lines.append("\t".join(
-            text(fixed[name]) if name in fixed else text(values.get(name, default))
-            for name, default in zip(columns, defaults, strict=True)
-        ))
+    # Values a row does not carry: the fixed ones, else the model default – as COPY text already.
+    defaults = [_copy_text(fixed[name] if name in fixed else default) for name, default in zip(columns, defaults,
+                                                                                                  strict=True)]
+    lines = _copy_lines(creates, columns, defaults)
     table = connection.ops.quote_name(StudentRecord._meta.db_table)
     with connection.cursor() as cursor:
         _copy_rows(cursor, table, columns, lines)

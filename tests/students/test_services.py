@@ -11,7 +11,15 @@ from students.models import StudentRecord
 from tests.factories import SubdistrictFactory, UserFactory
 
 from .dmcfiles import dmc_xlsx, girl, student
-from .factories import RoundFactory, StudentRecordFactory, SubmissionFactory, citizen_id, june_round
+from .factories import (
+    RoundFactory,
+    StudentRecordFactory,
+    SubmissionFactory,
+    citizen_id,
+    gcode,
+    june_round,
+    type0_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +191,27 @@ def test_record_save_refuses_a_record_of_another_school(school, other_school, no
     theirs = StudentRecordFactory(school=other_school, round=nov)
     with pytest.raises(services.ImportRefused):
         services.record_save(school=school, round=nov, data={"first_name": "x"}, user=user, record=theirs)
+
+
+def test_text_that_looks_like_copy_syntax_is_stored_as_written(school, nov, user):
+    odd = student(1, first_name="a\\Nb", last_name="\\N", road="\\", house_number="12\\3", village_number="",
+                  subdistrict_name="ไม่มีตำบลนี้")
+    commit(school, nov, dmc_xlsx([odd, student(2)]), user)
+    record = StudentRecord.objects.get(person_id=citizen_id(1))
+    assert (record.first_name, record.last_name, record.road, record.house_number, record.village_number) == (
+        "a\\Nb", "\\N", "\\", "12\\3", "")
+    assert record.subdistrict_id is None and record.weight_kg == Decimal("22.5")
+    history = History.objects.get(id=record.pk)
+    assert history.last_name == "\\N" and history.subdistrict_id is None
+
+
+def test_our_own_dmc_export_reads_back_unchanged(school, nov, user):
+    from students import exporting
+
+    commit(school, nov, dmc_xlsx([student(1), girl(2, disadvantage="เด็กยากจน"), student(3, person_id=gcode(3)),
+                                  student(4, person_id=type0_id(4), weight_kg="", height_cm="")]), user)
+    records = StudentRecord.objects.filter(school=school, round=nov)
+    for data, name in ((exporting.export_xlsx(records), "export.xlsx"), (exporting.export_csv(records), "export.csv")):
+        result = preview(school, nov, data, name)
+        assert (result.new, result.changed, result.unchanged, result.removed) == (0, 0, 4, 0), result.summary
+        assert result.problems == []
