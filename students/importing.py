@@ -24,6 +24,7 @@ import codecs
 import csv
 import io
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -108,11 +109,12 @@ def read_table(data, filename=""):
 
 
 def _checked_zip(data):
-    """The workbook's bytes, re-packed from members whose true unpacked size has been counted.
+    """The workbook's bytes, once every member has been inflated and measured (a "zip bomb" guard).
 
-    A zip's directory can lie about sizes, so every member is actually unpacked (in chunks, stopping
-    at the limit) and the workbook handed to calamine is rebuilt from what was read, stored
-    uncompressed: calamine never unpacks anything we have not measured.
+    A zip's directory can lie about sizes, so the directory (read with zipfile) is only the first
+    check: every deflated member is then actually inflated, in bounded steps and without keeping
+    the output, and must end exactly at its declared size within the total limit. Whatever reads
+    the workbook afterwards can unpack no more than was measured here.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -126,37 +128,57 @@ def _checked_zip(data):
         if "EncryptedPackage" in names or "EncryptionInfo" in names:
             raise FileRefused(MSG_PASSWORD)
         raise FileRefused(MSG_NOT_SHEET)
-    declared = sum(m.file_size for m in members)
-    if declared > MAX_UNPACKED:
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
         raise FileRefused(MSG_BOMB)
-    out = io.BytesIO()
+    budget = MAX_UNPACKED
+    view = memoryview(data)
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise FileRefused(MSG_PASSWORD)
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise FileRefused(MSG_BOMB)
+        budget -= _inflated_size(view, member, budget)
+    return data
+
+
+_INFLATE_STEP = 4 * 1024 * 1024
+
+
+def _inflated_size(view, member, budget):
+    """Bytes the member truly unpacks to; refuses a lie about its size, a bomb or a broken stream."""
+    offset = member.header_offset
+    header = bytes(view[offset:offset + 30])
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise FileRefused(MSG_CORRUPT)
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    start = offset + 30 + name_length + extra_length
+    raw = view[start:start + member.compress_size]
+    if len(raw) != member.compress_size:
+        raise FileRefused(MSG_CORRUPT)
+    if member.compress_type == zipfile.ZIP_STORED:
+        if member.file_size != member.compress_size:
+            raise FileRefused(MSG_CORRUPT)
+        return member.file_size
+    if member.compress_type != zipfile.ZIP_DEFLATED:  # Excel writes deflate only
+        raise FileRefused(MSG_CORRUPT)
+    limit = min(budget, member.file_size)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     total = 0
+    pending = raw
     try:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as rebuilt:
-            for member in members:
-                if member.is_dir():
-                    continue
-                if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-                    raise FileRefused(MSG_BOMB)
-                chunks = []
-                with archive.open(member) as stream:
-                    while True:
-                        chunk = stream.read(1024 * 1024)
-                        if not chunk:
-                            break
-                        total += len(chunk)
-                        if total > MAX_UNPACKED:
-                            raise FileRefused(MSG_BOMB)
-                        chunks.append(chunk)
-                rebuilt.writestr(member.filename, b"".join(chunks))
-    except FileRefused:
-        raise
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError, RuntimeError):
-        # Bad CRC, an unknown compression method, an encrypted member, a truncated stream.
+        while True:
+            out = inflater.decompress(pending, _INFLATE_STEP)
+            total += len(out)
+            if total > limit:
+                raise FileRefused(MSG_BOMB)
+            pending = inflater.unconsumed_tail
+            if inflater.eof or (not out and not pending):
+                break
+    except zlib.error:
         raise FileRefused(MSG_CORRUPT) from None
-    except Exception:  # noqa: BLE001 – bz2/lzma members raise their own types; a broken file all the same
-        raise FileRefused(MSG_CORRUPT) from None
-    return out.getvalue()
+    if not inflater.eof or total != member.file_size:
+        raise FileRefused(MSG_CORRUPT)
+    return total
 
 
 def _read_workbook(data):
