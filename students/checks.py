@@ -460,23 +460,38 @@ def row_cleaner(plan, columns):
     lengths = {f.name: f.max_length for f in StudentRecord._meta.concrete_fields
                if f.get_internal_type() == "CharField" and f.name not in layout.CODED_FIELDS}
     text_fields = {name for name, cleaner in table.items() if getattr(cleaner, "plain_text", False)}
-    steps = []
+    texts, steps = [], []
+    id_index = None
     for index, name in plan:
         if name == "person_id":
-            steps.append((index, name, None, None, 0))
+            id_index = index
+        elif name in text_fields:
+            texts.append((index, name, lengths[name], table[name]))
         elif name in table:
-            memo = {} if name in _MEMO_FIELDS else None
-            steps.append((index, name, table[name], memo, lengths[name] if name in text_fields else 0))
+            steps.append((index, name, table[name], {} if name in _MEMO_FIELDS else None))
     parse_id = ids.parse
     none_marks = NONE_MARKS
     guard = _FORMULA_GUARD
+    needed = max([index for index, _n in plan], default=-1) + 1
 
     def clean(cells, row, problems):
-        width = len(cells)
+        if len(cells) < needed:
+            cells = list(cells) + [None] * (needed - len(cells))
         values = {}
-        for index, name, cleaner, memo, max_length in steps:
-            cell = cells[index] if index < width else None
-            if max_length and type(cell) is str and cell.isprintable():
+        if id_index is not None:
+            cell = cells[id_index]
+            parsed = parse_id(cell)
+            if parsed.error:
+                values["person_id"] = parsed.value[:13]
+                values["id_kind"] = None
+                if parsed.value:
+                    problems.append(_problem_at("id_invalid", parsed.error, row, columns, "person_id", cell))
+            else:
+                values["person_id"] = parsed.value
+                values["id_kind"] = parsed.kind
+        for index, name, max_length, cleaner in texts:
+            cell = cells[index]
+            if cell.__class__ is str and cell.isprintable():
                 text = cell.strip()
                 if text in none_marks:
                     text = ""
@@ -485,17 +500,13 @@ def row_cleaner(plan, columns):
                 if len(text) <= max_length:
                     values[name] = text
                     continue
-            if cleaner is None:
-                parsed = parse_id(cell)
-                if parsed.error:
-                    values["person_id"] = parsed.value[:13]
-                    values["id_kind"] = None
-                    if parsed.value:
-                        problems.append(_problem_at("id_invalid", parsed.error, row, columns, name, cell))
-                else:
-                    values["person_id"] = parsed.value
-                    values["id_kind"] = parsed.kind
-                continue
+            try:
+                values[name] = cleaner(cell)
+            except Bad as bad:
+                values[name] = None
+                problems.append(_problem_at(bad.code, bad.message, row, columns, name, cell))
+        for index, name, cleaner, memo in steps:
+            cell = cells[index]
             if memo is not None:
                 try:
                     values[name] = memo[cell]

@@ -89,8 +89,12 @@ def clean(raw):
         return repr(raw)
     if isinstance(raw, int) and not isinstance(raw, bool):
         return str(raw)
-    text = str(raw).strip().translate(_REMOVE).translate(_THAI_DIGITS)
-    text = text.lstrip("'’‘`")
+    text = str(raw).strip()
+    if text[:1] == "'":
+        text = text[1:]
+    if text.isdigit() and text.isascii():  # the common case, quickly
+        return text
+    text = text.translate(_REMOVE).translate(_THAI_DIGITS).lstrip("'’‘`")
     match = _FLOAT_ZERO.match(text)
     if match:
         text = match.group(1)
