@@ -42,5 +42,9 @@ messages: install
 
 bench: bench-board bench-import bench-reports
 
+# Student import speed (bench/README.md). COPY needs PostgreSQL: DATABASE_URL=postgres://… make bench-import
+bench-import: install
+	$(PY) bench/bench_import.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
