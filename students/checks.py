@@ -732,7 +732,8 @@ def _problem_order(p):
 CHUNK = 500  # SQLite allows 999 parameters in old builds; stay well under
 
 
-def _chunks(items, size=CHUNK):
+def _chunks(items, size=None):
+    size = size or CHUNK
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start:start + size]

@@ -248,11 +248,17 @@ def _write(plan, *, school, round, user, reason):
     fast = connection.vendor == "postgresql" and _has_copy()
     user_id = user.pk if user is not None and getattr(user, "pk", None) else None
     if plan.deletes:
-        _history_from_table(plan.deletes, "-", user_id, reason, now)
+        # History first (the rows are still there to copy), then a plain DELETE: QuerySet.delete()
+        # would send a signal per record, and simple_history would write a second, user-less row.
         table = connection.ops.quote_name(StudentRecord._meta.db_table)
         with connection.cursor() as cursor:
-            for chunk in checks._chunks(plan.deletes):
-                cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            if fast:
+                _history_where("id = ANY(%s)", [plan.deletes], "-", user_id, reason, now)
+                cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [plan.deletes])
+            else:
+                _history_from_table(plan.deletes, "-", user_id, reason, now)
+                for chunk in checks._chunks(plan.deletes):
+                    cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
     if plan.updates:
         if fast:
             _copy_update(plan, user_id, reason, now)

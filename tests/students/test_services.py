@@ -215,3 +215,21 @@ def test_our_own_dmc_export_reads_back_unchanged(school, nov, user):
         result = preview(school, nov, data, name)
         assert (result.new, result.changed, result.unchanged, result.removed) == (0, 0, 4, 0), result.summary
         assert result.problems == []
+
+
+def test_large_changes_and_removals_go_through_in_batches(school, nov, user, monkeypatch):
+    monkeypatch.setattr("students.checks.CHUNK", 50)  # as if 1,200 records met the 500-per-statement batches
+    monkeypatch.setattr(services, "REMOVED_LIST_LIMIT", 25)
+    StudentRecord.objects.bulk_create([
+        StudentRecord(school=school, round=nov, person_id=citizen_id(n), id_kind="citizen", grade="P1", gender="M",
+                      first_name=f"สมชาย{n}", last_name="ใจดี")
+        for n in range(1, 241)
+    ])
+    kept = [student(n, weight_kg="25") for n in range(1, 121)]
+    result = commit(school, nov, dmc_xlsx(kept), user)
+    assert (result.new, result.changed, result.unchanged, result.removed) == (0, 120, 0, 120)
+    assert StudentRecord.objects.filter(school=school, round=nov).count() == 120
+    assert set(StudentRecord.objects.values_list("weight_kg", flat=True)) == {Decimal("25.0")}
+    assert History.objects.filter(history_type="-", history_user=user).count() == 120
+    assert History.objects.filter(history_type="~", history_user=user, weight_kg=Decimal("25.0")).count() == 120
+    assert len(result.removed_records) == 25
