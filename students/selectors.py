@@ -1,0 +1,72 @@
+"""Reads of student records that more than one page (and the workflow) need."""
+
+from dataclasses import dataclass, field
+
+from . import checks
+from .models import StudentRecord
+
+# Stored fields the import's cleaners know: a record written around the checks (the admin, a
+# script, an older version of the rules) is cleaned again, so an invalid ID or an unknown code
+# shows here just as it would in a file.
+_CLEANED = None
+
+
+def _cleaned_fields():
+    global _CLEANED
+    if _CLEANED is None:
+        names = {f.name for f in StudentRecord._meta.concrete_fields}
+        _CLEANED = ["person_id", *(name for name in checks.cleaners() if name in names)]
+    return _CLEANED
+
+
+@dataclass
+class StoredProblems:
+    """What the checks say about a school's stored records for a round."""
+
+    pairs: list = field(default_factory=list)  # (record or None, Problem), errors first
+    record_count: int = 0
+
+    @property
+    def items(self):
+        return [problem for _record, problem in self.pairs]
+
+    @property
+    def error_count(self):
+        return sum(1 for _record, problem in self.pairs if problem.is_error)
+
+    @property
+    def warning_count(self):
+        return len(self.pairs) - self.error_count
+
+
+def stored_problems(*, school, round):
+    """The import preview's checks run over the school's stored records for the round.
+
+    Each record stands for one row of a file, so the list says what the preview said: cleaning
+    (IDs, codes, dates, lengths), the row checks, and – district-wide – the same person in another
+    school this round and students of the previous round missing now (those come with no record).
+    Problems name no spreadsheet row (``row`` is None) and show person IDs masked, since lists and
+    messages never show a full ID.
+    """
+    records = list(
+        StudentRecord.objects.filter(school=school, round=round).order_by("grade", "room", "student_number", "pk")
+    )
+    names = _cleaned_fields()
+    found, rows = [], []
+    for index, record in enumerate(records):
+        values, _problems = checks.clean_data({name: getattr(record, name) for name in names}, row=index,
+                                              problems=found)
+        values["row_number"] = index
+        rows.append(values)
+    found.extend(checks.check_rows(rows, school=school, round=round))
+    pairs = []
+    for problem in found:
+        # Until here ``row`` is the record's index in ``records``.
+        record = records[problem.row] if problem.row is not None else None
+        problem.row = None
+        if problem.field == "person_id" and problem.value and problem.code != "missing_since_previous":
+            problem.value = record.masked_id if record else checks.mask(problem.value)
+        pairs.append((record, problem))
+    position = {id(record): index for index, record in enumerate(records)}
+    pairs.sort(key=lambda pair: (not pair[1].is_error, pair[0] is None, position.get(id(pair[0]), 0)))
+    return StoredProblems(pairs=pairs, record_count=len(records))
