@@ -7,6 +7,7 @@ a screenshot under test-results/ (pytest-playwright's --screenshot, defaulted on
 import os
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # inside one unless told it is safe (it is: the loop only drives the browser).
@@ -28,6 +29,16 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_db_connections_before_playwright_stops(playwright):
+    """While Playwright's event loop runs in this thread, Django keeps this thread's database
+    connections in a context variable instead of the thread-local (asgiref's Local does so
+    whenever a loop is running). Close them before the loop stops, or they outlive the test
+    run unseen, and PostgreSQL refuses to drop the test database "being accessed by other users"."""
+    yield
+    connections.close_all()
 
 
 @pytest.fixture(scope="session")
