@@ -1,12 +1,17 @@
 from django.contrib.auth import views as auth_views
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
+from collection import reminders
+from collection.models import Round, Submission
 from edinfo import access
 from schools.models import School
 from schools.selectors import district_overview, registry_gaps
+from students.models import StudentRecord
 
 
 @access.any_role
@@ -18,11 +23,38 @@ def home(request):
     if access.EXECUTIVE in roles:
         return render(request, "edinfo/home_executive.html", {"overview": district_overview()})
     schools = School.objects.visible_to(request.user).with_related().prefetch_related("memberships")
+    round_ = Round.objects.current()
+    submissions, records = {}, {}
+    if round_ is not None:
+        submissions = {s.school_id: s for s in Submission.objects.filter(round=round_, school__in=schools)}
+        records = dict(
+            StudentRecord.objects.filter(round=round_, school__in=schools)
+            .values_list("school_id").annotate(n=Count("pk")).order_by()
+        )
     cards = []
     for school in schools:
         role = next((m.role for m in school.memberships.all() if m.user_id == request.user.pk), None)
-        cards.append({"school": school, "role": role, "todo": school_todo(school)})
+        cards.append({
+            "school": school, "role": role, "todo": school_todo(school),
+            "collection": _collection_card(round_, school, submissions.get(school.pk), role, records.get(school.pk, 0)),
+        })
     return render(request, "edinfo/home_school.html", {"cards": cards})
+
+
+def _collection_card(round_, school, submission, role, records):
+    """The school's place in the current round: status, countdown and the next thing to do."""
+    if round_ is None:
+        return None
+    submission = submission or Submission(school=school, round=round_)
+    submission.round = round_
+    return {
+        "round": round_,
+        "submission": submission,
+        "countdown": reminders.countdown(round_),
+        "next_step": reminders.next_step(submission, {role} if role else set()),
+        "steps": reminders.todo(submission, role, records=records) if role else [],
+        "url": reverse("collection:submission", kwargs={"round_id": round_.pk, "smis_code": school.smis_code}),
+    }
 
 
 def school_todo(school):
