@@ -493,9 +493,9 @@ def row_cleaner(plan, columns):
             cell = cells[index]
             if cell.__class__ is str and cell.isprintable():
                 text = cell.strip()
-                if text in none_marks:
+                if len(text) < 3 and text in none_marks:
                     text = ""
-                elif text.startswith(guard):
+                elif text[:1] == "'" and text.startswith(guard):
                     text = text[1:]
                 if len(text) <= max_length:
                     values[name] = text

@@ -120,9 +120,10 @@ def parse(raw):
         if match.group(2) not in PROVINCE_CODES:
             return ParsedId(text, None, MSG_GCODE_PROVINCE.format(code=match.group(2)))
         return ParsedId(text, GCODE, None)
-    if ("E+" in text.upper() or "E-" in text.upper()) and text[0].isdigit():
-        return ParsedId(text, None, MSG_SCIENTIFIC)
-    if not text.isascii() or not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
+        upper = text.upper()
+        if ("E+" in upper or "E-" in upper) and text[0].isdigit():
+            return ParsedId(text, None, MSG_SCIENTIFIC)
         return ParsedId(text, None, MSG_NOT_DIGITS)
     if len(text) != 13:
         return ParsedId(text, None, MSG_LENGTH.format(n=len(text)))
