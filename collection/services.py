@@ -88,6 +88,34 @@ def submission_act(*, submission, action, user, comment=""):
     return submission
 
 
+def submission_recheck(*, submission):
+    """Run the checks over the school's stored records again and keep the counts on the submission.
+
+    Writes only the cached counts (never the status), so it needs no row lock: two rechecks at
+    once both write what the data says.
+    """
+    from students.selectors import stored_problems
+
+    problems = stored_problems(school=submission.school, round=submission.round)
+    submission.record_count = problems.record_count
+    submission.error_count = problems.error_count
+    submission.warning_count = problems.warning_count
+    submission.checked_at = timezone.now()
+    Submission.objects.filter(pk=submission.pk).update(
+        record_count=submission.record_count, error_count=submission.error_count,
+        warning_count=submission.warning_count, checked_at=submission.checked_at,
+    )
+    return submission
+
+
+def round_recheck(*, round):
+    """Recheck every submission of the round (after the rules changed, or on an officer's request)."""
+    submissions = list(round.submissions.select_related("school", "round"))
+    for submission in submissions:
+        submission_recheck(submission=submission)
+    return len(submissions)
+
+
 def submission_comment(*, submission, user, comment):
     """A note in the submission's thread without a change of state."""
     comment = (comment or "").strip()
