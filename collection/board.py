@@ -146,7 +146,7 @@ def board(request, round_id):
     # The aggregate already counted the filtered set: spare the paginator its COUNT(*).
     paginator.count = data.total["schools"]
     page = paginator.get_page(request.GET.get("page"))
-    rows = _decorate(page.object_list, data, submission_url_pattern(round_))
+    rows = _decorate(selectors.attach_last_activity(page.object_list), data, submission_url_pattern(round_))
     chosen = data.filters.state
     state_links = [
         {"state": state, "label": label, "count": count, "active": chosen == state,
@@ -287,7 +287,8 @@ def board_export(request, round_id):
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in data.rows.iterator(chunk_size=2000):
+    rows = data.rows if data.sort.lstrip("-") == "activity" else selectors.with_last_activity(data.rows)
+    for row in rows.iterator(chunk_size=2000):
         sheet.append([
             row.smis_code, row.obec_code, neutralise(row.name),
             neutralise(row.subdistrict.district.name_th) if row.subdistrict_id else None,

@@ -20,6 +20,7 @@ from django.db.models import (
     FilteredRelation,
     FloatField,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -95,9 +96,6 @@ def board_queryset(round, *, previous=None):
 
     records = Coalesce(F("cur__record_count"), 0)
     errors = Coalesce(F("cur__error_count"), 0)
-    last_event = Subquery(
-        SubmissionEvent.objects.filter(submission=OuterRef("cur__id")).order_by("-at").values("at")[:1]
-    )
     schools = schools.annotate(
         submission_id=F("cur__id"),
         state=Coalesce(F("cur__status"), Value(NOT_STARTED)),
@@ -109,15 +107,12 @@ def board_queryset(round, *, previous=None):
         errors=errors,
         warnings=Coalesce(F("cur__warning_count"), 0),
         checked_at=F("cur__checked_at"),
+        submission_updated_at=F("cur__updated_at"),
         previous_records=previous_records,
         # What "all the records" means for this school: the previous round's count, else the
         # registry's latest student count; NULL when neither is known.
         expected=NullIf(
             Coalesce(NullIf(previous_records, 0), F("student_count"), output_field=IntegerField()), 0
-        ),
-        # On SQLite MAX(a, NULL) is NULL where PostgreSQL's GREATEST skips NULLs: coalesce both sides.
-        last_activity=Greatest(
-            Coalesce(last_event, F("cur__updated_at")), Coalesce(F("cur__updated_at"), last_event)
         ),
     ).annotate(
         change=ExpressionWrapper(F("records") - F("previous_records"), output_field=IntegerField()),
@@ -129,6 +124,33 @@ def board_queryset(round, *, previous=None):
         completeness=completeness_expression(),
     )
     return schools
+
+
+def with_last_activity(schools):
+    """Annotate `last_activity`: the latest of the submission's last change and the last event of
+    its thread, for every school (a GROUP BY over the round's events). For sorting and export; a
+    page of the board uses attach_last_activity() instead, which reads the events of its rows only.
+    """
+    last_event = Max("cur__events__at")
+    # SQLite's MAX(a, NULL) is NULL where PostgreSQL's GREATEST skips NULLs: coalesce first.
+    return schools.annotate(
+        last_activity=Greatest(Coalesce(last_event, F("cur__updated_at")), F("cur__updated_at"))
+    )
+
+
+def attach_last_activity(rows):
+    """Set `last_activity` on board rows (one page) with one query over their submissions' events."""
+    rows = list(rows)
+    missing = [row for row in rows if not hasattr(row, "last_activity")]
+    ids = [row.submission_id for row in missing if row.submission_id is not None]
+    last = dict(
+        SubmissionEvent.objects.filter(submission_id__in=ids).order_by().values("submission")
+        .annotate(last=Max("at")).values_list("submission", "last")
+    ) if ids else {}
+    for row in missing:
+        times = [t for t in (row.submission_updated_at, last.get(row.submission_id)) if t is not None]
+        row.last_activity = max(times) if times else None
+    return rows
 
 
 def completeness_expression():
@@ -277,7 +299,10 @@ def board(round, *, filters=None, sort="", today=None):
     else:
         total["change"] = total["change_pct"] = None
     order, sort = board_order(sort)
-    rows = placed.filter(chosen).select_related("subdistrict__district", "cluster").order_by(*order)
+    rows = placed.filter(chosen).select_related("subdistrict__district", "cluster")
+    if sort.lstrip("-") == "activity":
+        rows = with_last_activity(rows)
+    rows = rows.order_by(*order)
     return Board(round=round, previous=previous, overdue=overdue, state_counts=state_counts, total=total,
                  rows=rows, sort=sort, filters=filters)
 
