@@ -46,5 +46,9 @@ bench: bench-board bench-import bench-reports
 bench-import: install
 	$(PY) bench/bench_import.py
 
+# The completeness board at national scale (29,579 schools) on PostgreSQL, in a database of its own.
+bench-board: install
+	$(PY) bench/bench_board.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
