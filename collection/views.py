@@ -130,7 +130,8 @@ def round_open(request, round_id):
         return redirect("collection:calendar")
     with transaction.atomic():
         round_.state = Round.State.OPEN
-        round_.save(update_fields=["state"])
+        round_.opens_on = round_.opens_on or timezone.localdate()  # the calendar says when it opened
+        round_.save(update_fields=["state", "opens_on"])
         result = carry.carry_forward(round=round_, user=request.user) if form.cleaned_data.get("carry_forward") else None
         carry.submissions_for_all(round_)
     messages.success(request, _("Round “%(name)s” is open: schools can enter and confirm their data.")

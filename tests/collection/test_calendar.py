@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,6 +169,7 @@ def test_opening_a_round_gives_every_open_school_a_draft(as_user, officer, schoo
     assert {s.school for s in drafts} == {school, other_school}
     assert closed_school not in {s.school for s in drafts}
     assert {s.status for s in drafts} == {Submission.Status.DRAFT}
+    assert round_.opens_on == timezone.localdate()  # it had no opening day: now it has
 
 
 def test_opening_with_carry_forward_copies_last_rounds_students(as_user, officer, school, rounds):
@@ -279,3 +282,17 @@ def test_calendar_rows_show_the_countdown_of_open_rounds(as_user, staff, db):
                          name="10 พฤศจิกายน 2569", state=Round.State.OPEN, closes_on=today + datetime.timedelta(days=4))
     page = as_user(staff).get(reverse("collection:calendar")).content.decode()
     assert 'data-days="4"' in page
+
+
+@pytest.mark.parametrize("role", ["staff", "officer"])
+def test_calendar_queries_do_not_grow_with_the_rounds(request, as_user, school, role, django_assert_max_num_queries):
+    client = as_user(request.getfixturevalue(role))
+    Round.objects.create(academic_year=2560, kind="jun10", census_day=datetime.date(2017, 6, 10), name="r0")
+    client.get(reverse("collection:calendar"))  # sessions and the like settle on the first request
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("collection:calendar"))
+    for year in range(2561, 2571):
+        Round.objects.create(academic_year=year, kind="jun10", census_day=datetime.date(year - 543, 6, 10),
+                             name=f"r{year}")
+    with django_assert_max_num_queries(len(one)):
+        client.get(reverse("collection:calendar"))
