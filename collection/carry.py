@@ -1,4 +1,4 @@
-"""Starting a round: a draft submission for every open school, and last round's students carried in.
+"""Starting a round from the last one: each school's students carried in as a draft to check.
 
 Schools re-enter the same children every census day. Carrying the previous round's students
 forward gives each school a draft to check instead of an empty page: at a new academic year
@@ -59,11 +59,16 @@ def taught_levels(school, grades_reported):
     return set(LEVELS[: ORDER[top] + 1])
 
 
-def submissions_for_all(round):
-    """A draft submission for every open school that has none in this round yet, so reminders
-    and the board see every school from the day the round opens. Returns how many were made."""
+def submissions_for_all(round, schools=None):
+    """A draft submission for each of `schools` (default: every open school) that has none in
+    this round yet. Returns how many were made.
+
+    Not called when a round opens: until a school acts, having no submission is how the board
+    tells "not started" from "draft". Reminders need one (a reminder names its submission).
+    """
     have = Submission.objects.filter(round=round).values_list("school_id", flat=True)
-    missing = School.objects.filter(is_open=True).exclude(pk__in=have).values_list("pk", flat=True)
+    schools = School.objects.filter(is_open=True) if schools is None else schools
+    missing = schools.exclude(pk__in=have).values_list("pk", flat=True)
     created = Submission.objects.bulk_create(
         [Submission(round=round, school_id=pk, status=Submission.Status.DRAFT) for pk in missing],
         batch_size=BATCH, ignore_conflicts=True,

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from edinfo import access, thai
-from schools.models import Membership
+from schools.models import Membership, School
 from students.models import StudentRecord
 
 from .models import Reminder, Submission, SubmissionEvent
@@ -176,7 +176,9 @@ def send_reminders(*, round, submissions=None, user=None, today=None, days_befor
             return []
         from .carry import submissions_for_all
 
-        submissions_for_all(round)  # a school that never opened its page is behind too
+        # A school that has not started is behind too: it gets its draft when there is someone to tell.
+        reachable = Membership.objects.filter(school=OuterRef("pk"), user__is_active=True).exclude(user__email="")
+        submissions_for_all(round, School.objects.filter(is_open=True).filter(Exists(reachable)))
         submissions = list(Submission.objects.filter(round=round).exclude(status__in=DONE).select_related("school"))
     else:
         submissions = [s for s in submissions if s.status not in DONE]

@@ -121,7 +121,7 @@ def round_edit(request, round_id):
 @access.require_roles(*OFFICE)
 @require_POST
 def round_open(request, round_id):
-    """Open a round for schools: every open school gets a draft; optionally last round's students."""
+    """Open a round for schools, optionally starting each from last round's students."""
     round_ = get_object_or_404(Round, pk=round_id)
     form = OpenRoundForm(request.POST)
     form.is_valid()
@@ -133,7 +133,6 @@ def round_open(request, round_id):
         round_.opens_on = round_.opens_on or timezone.localdate()  # the calendar says when it opened
         round_.save(update_fields=["state", "opens_on"])
         result = carry.carry_forward(round=round_, user=request.user) if form.cleaned_data.get("carry_forward") else None
-        carry.submissions_for_all(round_)
     messages.success(request, _("Round “%(name)s” is open: schools can enter and confirm their data.")
                      % {"name": round_.name})
     _carry_message(request, result)

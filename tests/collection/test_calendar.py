@@ -14,7 +14,6 @@ from django.utils import timezone
 from collection.models import Round, Submission
 from collection.views import fold_ics_line
 from students.models import StudentRecord
-from tests.factories import SchoolFactory
 from tests.students.factories import StudentRecordFactory
 
 ROLES = ["staff", "director", "outsider", "officer", "executive", "admin_user"]
@@ -157,19 +156,16 @@ def test_the_same_census_day_twice_is_refused(as_user, officer, rounds):
 # --- opening and closing --------------------------------------------------------------------------
 
 
-def test_opening_a_round_gives_every_open_school_a_draft(as_user, officer, school, other_school):
-    closed_school = SchoolFactory(is_open=False)
+def test_officer_opens_a_round(as_user, officer, school, other_school):
     round_ = Round.objects.create(academic_year=2570, kind="jun10", census_day=datetime.date(2027, 6, 10),
                                   name="10 มิถุนายน 2570")
     response = as_user(officer).post(reverse("collection:round_open", args=[round_.pk]))
     assert response.status_code == 302
     round_.refresh_from_db()
     assert round_.state == Round.State.OPEN
-    drafts = Submission.objects.filter(round=round_)
-    assert {s.school for s in drafts} == {school, other_school}
-    assert closed_school not in {s.school for s in drafts}
-    assert {s.status for s in drafts} == {Submission.Status.DRAFT}
     assert round_.opens_on == timezone.localdate()  # it had no opening day: now it has
+    # Schools have not started until they act: the board tells "not started" by the missing row.
+    assert not Submission.objects.filter(round=round_).exists()
 
 
 def test_opening_with_carry_forward_copies_last_rounds_students(as_user, officer, school, rounds):

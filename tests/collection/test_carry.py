@@ -211,3 +211,10 @@ def test_submissions_for_all_open_schools(june, school, other_school):
     assert submissions_for_all(june) == 0
     assert Submission.objects.get(round=june, school=school).status == Submission.Status.CONFIRMED
     assert Submission.objects.filter(round=june).count() == 2
+
+
+def test_submissions_for_some_schools(june, school, other_school):
+    from schools.models import School
+
+    assert submissions_for_all(june, School.objects.filter(pk=other_school.pk)) == 1
+    assert [s.school for s in Submission.objects.filter(round=june)] == [other_school]
