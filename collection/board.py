@@ -11,10 +11,10 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -96,22 +96,11 @@ def _board_for(request, round_):
 
 
 def submission_url_pattern(round_):
-    """The URL of a school's submission page with "{code}" for the SMIS code.
-
-    The school pages (collection/views.py) name it collection:submission; until they exist the
-    path they will have is used.
-    """
+    """The URL of a school's submission page with "{code}" for its SMIS code: reversed once per
+    page rather than once per row."""
     marker = "99999999"
-    for kwargs in ({"round_id": round_.pk, "smis_code": marker}, None):
-        try:
-            if kwargs is None:
-                url = reverse("collection:submission", args=[round_.pk, marker])
-            else:
-                url = reverse("collection:submission", kwargs=kwargs)
-            return url.replace(marker, "{code}")
-        except NoReverseMatch:
-            continue
-    return f"/collection/{round_.pk}/{{code}}/"
+    url = reverse("collection:submission", kwargs={"round_id": round_.pk, "smis_code": marker})
+    return url.replace(marker, "{code}")
 
 
 def _decorate(rows, board, pattern):
@@ -192,7 +181,9 @@ def board_bulk(request, round_id):
     if not ids:
         messages.warning(request, _("Tick at least one school first."))
         return redirect(back)
-    schools = list(School.objects.filter(pk__in=ids).order_by(thai_order("name"), "smis_code"))
+    # Only schools of this round: a closed school that never took part is not reminded or created.
+    of_round = Q(is_open=True) | Q(pk__in=Submission.objects.filter(round=round_).values("school_id"))
+    schools = list(School.objects.filter(of_round, pk__in=ids).order_by(thai_order("name"), "smis_code"))
     if action == "acknowledge":
         _acknowledge(request, round_, schools)
     elif action == "remind":
