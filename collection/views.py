@@ -122,13 +122,14 @@ def round_edit(request, round_id):
 @require_POST
 def round_open(request, round_id):
     """Open a round for schools, optionally starting each from last round's students."""
-    round_ = get_object_or_404(Round, pk=round_id)
     form = OpenRoundForm(request.POST)
     form.is_valid()
-    if round_.is_open:
-        messages.info(request, _("Round “%(name)s” is already open.") % {"name": round_.name})
-        return redirect("collection:calendar")
     with transaction.atomic():
+        # Locked, so two officers pressing at once do not both carry the students forward.
+        round_ = get_object_or_404(Round.objects.select_for_update(), pk=round_id)
+        if round_.is_open:
+            messages.info(request, _("Round “%(name)s” is already open.") % {"name": round_.name})
+            return redirect("collection:calendar")
         round_.state = Round.State.OPEN
         round_.opens_on = round_.opens_on or timezone.localdate()  # the calendar says when it opened
         round_.save(update_fields=["state", "opens_on"])
