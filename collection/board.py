@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from edinfo import access, thai
 from edinfo.db import thai_order
-from schools.models import AreaOffice, Cluster, District, School
+from schools.models import AreaOffice, Cluster, District, Membership, School
 from students.exporting import neutralise
 
 from . import selectors, services
@@ -216,18 +216,26 @@ def _acknowledge(request, round_, schools):
 
 
 def _remind(request, round_, schools):
-    from . import reminders  # collection/reminders.py (the school pages' module)
+    from .carry import submissions_for_all
+    from .reminders import send_reminders
 
-    submissions = [services.submission_for(school=school, round=round_) for school in schools]
-    for submission, school in zip(submissions, schools, strict=True):
-        submission.school = school
-    sent = reminders.send_reminders(round=round_, submissions=submissions, user=request.user)
+    # A reminder names a submission: a school that has not started gets its draft, but only when
+    # someone there can be told (as the daily reminders do), so "not started" stays meaningful.
+    reachable = Membership.objects.filter(school=OuterRef("pk"), user__is_active=True).exclude(user__email="")
+    submissions_for_all(round_, School.objects.filter(pk__in=[s.pk for s in schools]).filter(Exists(reachable)))
+    by_school = {s.school_id: s for s in Submission.objects.filter(round=round_, school__in=schools)}
+    submissions = []
+    for school in schools:
+        if school.pk in by_school:
+            by_school[school.pk].school = school
+            submissions.append(by_school[school.pk])
+    sent = send_reminders(round=round_, submissions=submissions, user=request.user)
     reminded = {reminder.submission_id for reminder in sent}
     if reminded:
         messages.success(request, _("Reminders sent to %(count)d schools.") % {"count": len(reminded)})
     skipped = [
-        (s.school, _("already reminded today, already certified, or nobody with an e-mail address"))
-        for s in submissions if s.pk not in reminded
+        (school, _("already reminded today, already certified, or nobody with an e-mail address"))
+        for school in schools if getattr(by_school.get(school.pk), "pk", None) not in reminded
     ]
     _report_refusals(request, skipped, _("%(count)d schools not reminded:"))
 

@@ -391,6 +391,14 @@ def test_bulk_reminder_mails_the_schools_once_a_day(as_user, officer, district, 
     assert "บ้านร่าง" in texts and "บ้านกอไผ่" in texts
 
 
+def test_bulk_reminder_to_a_school_nobody_can_be_told(as_user, officer, district, round_):
+    response = bulk(as_user(officer), round_, "remind", [district["idle"]])
+    assert mail.outbox == []
+    # It stays "not started": no draft is made for a reminder that cannot be sent.
+    assert not Submission.objects.filter(school=district["idle"], round=round_).exists()
+    assert any("บ้านกอไผ่" in str(m) for m in get_messages(response.wsgi_request))
+
+
 def test_bulk_reminder_leaves_out_schools_not_in_the_round(as_user, officer, district, round_):
     closed = School.objects.get(smis_code="64010008")
     user = UserFactory(username="staff_closed", email="closed@school.example")
