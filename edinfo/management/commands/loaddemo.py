@@ -4,7 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from edinfo import demo, demo_students
+from edinfo import demo, demo_rounds, demo_students
 
 
 class Command(BaseCommand):
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         schools = demo.build_district(seed=seed)
         demo.build_users(schools, password, seed=seed)
         made = demo_students.build_students(schools, seed=seed)
+        made_june = demo_rounds.build_cycle(schools, seed=seed)
         first = schools[0]
         staff, director = demo.demo_usernames(first)
         self.stdout.write(self.style.SUCCESS(f"เขตพื้นที่ตัวอย่าง {demo.AREA_NAME}: โรงเรียน {len(schools)} แห่ง"))
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             f"นักเรียนรายบุคคล รอบ {demo_students.ROUND_NAME}: {demo_students.student_total():,} คน"
             f" (เพิ่มใหม่ {made:,} คน)"
         )
+        if made_june:
+            self.stdout.write(f"รอบ {demo_rounds.JUNE_NAME} (ปิดแล้ว รับทราบครบ): {made_june:,} คน")
         self.stdout.write("")
         self.stdout.write("Demo logins (ชื่อผู้ใช้ / username):")
         self.stdout.write("  admin        ผู้ดูแลระบบ (administrator)")
