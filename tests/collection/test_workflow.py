@@ -6,6 +6,7 @@ collection/workflow.py, so the test checks the code against the document rather 
 
 import datetime
 import itertools
+from collections import Counter
 
 import pytest
 from django.core import mail
@@ -13,10 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from collection.models import Round, Submission, SubmissionEvent
-from collection.services import WorkflowError, submission_act
+from collection.services import WorkflowError, round_recheck, submission_act, submission_recheck
 from collection.workflow import available_actions
 from edinfo import access
-from tests.students.factories import RoundFactory, StudentRecordFactory, SubmissionFactory
+from students import layout, services
+from students.selectors import stored_problems
+from tests.students.dmcfiles import dmc_table, student, xlsx
+from tests.students.factories import (
+    RoundFactory,
+    StudentRecordFactory,
+    SubmissionFactory,
+    citizen_id,
+    june_round,
+)
 
 S = Submission.Status
 OFFICE = {"officer", "admin"}
@@ -172,3 +182,81 @@ def test_warnings_do_not_block_confirm(cast, school):
     submission_act(submission=submission, action="confirm", user=cast["staff"])
     submission.refresh_from_db()
     assert submission.status == S.CONFIRMED
+
+
+# --- what confirm and the board read: the checks over the stored records ----------------------------------------
+
+
+def dmc_file(*rows):
+    headers = [header for header, _field in layout.DMC_COLUMNS]
+    return xlsx(dmc_table(rows, headers=headers))
+
+
+def shape(problems):
+    return Counter((p.code, p.level, p.field) for p in problems)
+
+
+def test_stored_problems_say_what_the_import_preview_said(school, other_school):
+    nov = RoundFactory(state=Round.State.OPEN)
+    june = june_round()
+    StudentRecordFactory(school=school, round=june, person_id=citizen_id(50), grade="P1")  # not in November
+    StudentRecordFactory(school=other_school, round=nov, person_id=citizen_id(2))  # in two schools
+    data = dmc_file(student(1), student(2), student(3, prefix="เด็กหญิง"), student(4, height_cm="300"))
+    services.import_commit(school=school, round=nov, data=data, filename="nov.xlsx", user=None)
+    preview = services.import_preview(school=school, round=nov, data=data, filename="nov.xlsx")
+
+    stored = stored_problems(school=school, round=nov)
+    assert shape(stored.items) == shape(preview.problems)
+    assert {"prefix_gender", "height_implausible", "id_in_other_school", "missing_since_previous"} <= {
+        p.code for p in stored.items}
+    assert (stored.record_count, stored.error_count, stored.warning_count) == (4, 0, len(preview.problems))
+    by_code = {p.code: record for record, p in stored.pairs}
+    assert by_code["missing_since_previous"] is None  # a student of June: no record this round
+    assert by_code["prefix_gender"].person_id == citizen_id(3)
+
+
+def test_stored_problems_list_errors_first_and_never_a_full_id(school):
+    nov = RoundFactory(state=Round.State.OPEN)
+    StudentRecordFactory(school=school, round=nov, prefix="girl")  # a warning
+    bad = StudentRecordFactory(school=school, round=nov, person_id="1234567890123", first_name="")
+    stored = stored_problems(school=school, round=nov)
+    assert [p.level for p in stored.items] == ["error", "error", "warning"]
+    assert {p.code for p in stored.items[:2]} == {"id_invalid", "required"}
+    assert all(record == bad for record, p in stored.pairs if p.is_error)
+    assert all(p.row is None for p in stored.items)  # a stored record has no spreadsheet row
+    assert not any("1234567890123" in str(p) for p in stored.items)
+    assert (stored.record_count, stored.error_count, stored.warning_count) == (2, 2, 1)
+
+
+def test_recheck_keeps_the_counts_and_nothing_else(school, other_school):
+    nov = RoundFactory(state=Round.State.OPEN)
+    ours = SubmissionFactory(school=school, round=nov)
+    theirs = SubmissionFactory(school=other_school, round=nov)
+    StudentRecordFactory(school=school, round=nov)
+    StudentRecordFactory(school=school, round=nov, first_name="", prefix="girl")
+    StudentRecordFactory(school=other_school, round=nov)
+    stale = Submission.objects.get(pk=ours.pk)
+    Submission.objects.filter(pk=ours.pk).update(status=S.RETURNED)  # a step taken meanwhile
+
+    submission_recheck(submission=stale)
+    ours.refresh_from_db()
+    assert (ours.record_count, ours.error_count, ours.warning_count) == (2, 1, 1)
+    assert ours.checked_at is not None and ours.status == S.RETURNED
+    assert round_recheck(round=nov) == 2
+    theirs.refresh_from_db()
+    assert (theirs.record_count, theirs.error_count, theirs.warning_count) == (1, 0, 0)
+
+
+@pytest.mark.xfail(strict=True, reason="the hook is not yet in students/services.py (being edited by someone "
+                   "else): import_commit and record_save should call collection.services.submission_recheck")
+def test_an_import_and_a_record_save_recheck_the_submission(school, staff):
+    nov = RoundFactory(state=Round.State.OPEN)
+    services.import_commit(school=school, round=nov, data=dmc_file(student(1), student(2, prefix="เด็กหญิง")),
+                           filename="nov.xlsx", user=staff)
+    submission = Submission.objects.get(school=school, round=nov)
+    assert (submission.record_count, submission.error_count, submission.warning_count) == (2, 0, 1)
+    assert submission.checked_at is not None
+    services.record_save(school=school, round=nov, user=staff, data={
+        "person_id": citizen_id(3), "grade": "P1", "gender": "F", "prefix": "girl", "first_name": "ก", "last_name": "ข"})
+    submission.refresh_from_db()
+    assert submission.record_count == 3
