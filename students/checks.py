@@ -37,7 +37,7 @@ WARNING = "warning"
 CHECKS = {
     "file_refused": (ERROR, "ไฟล์นี้นำเข้าไม่ได้"),
     "no_rows": (ERROR, "ไม่พบข้อมูลนักเรียนในไฟล์"),
-    "submission_locked": (ERROR, "ข้อมูลรอบนี้ของโรงเรียนรับรองแล้ว แก้ไขไม่ได้จนกว่าจะเปิดแก้ไข"),
+    "submission_locked": (ERROR, "ข้อมูลรอบนี้ของโรงเรียนถูกล็อก (รับรองแล้วหรือปิดรอบแล้ว) แก้ไขไม่ได้จนกว่าจะเปิดแก้ไข"),
     "column_ignored": (WARNING, "คอลัมน์ที่ระบบไม่รู้จัก จะไม่นำเข้า"),
     "school_code_mismatch": (ERROR, "รหัสโรงเรียนไม่ตรงกับโรงเรียนที่นำเข้า"),
     "required": (ERROR, "ยังไม่ได้กรอกข้อมูลที่จำเป็น"),
@@ -113,6 +113,8 @@ def _shown(value):
     elif isinstance(value, datetime.datetime):
         value = value.date()
     text = str(value)
+    if not text.isprintable():
+        text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -507,6 +509,8 @@ def row_cleaner(plan, columns):
                 problems.append(_problem_at(bad.code, bad.message, row, columns, name, cell))
         for index, name, cleaner, memo in steps:
             cell = cells[index]
+            if cell.__class__ is bool:  # True == 1 as a dict key: never share the memo with numbers
+                memo = None
             if memo is not None:
                 try:
                     values[name] = memo[cell]
@@ -661,19 +665,19 @@ class _RowChecker:
     def _growth(self, values, row, out, age, gender):
         height = values.get("height_cm")
         weight = values.get("weight_kg")
-        if not height and not weight:
+        if height is None and weight is None:
             return
         band = GROWTH_BANDS.get((gender, age))
         h_lo, h_hi, w_lo, w_hi = band or ANY_BAND
-        if height:
+        if height is not None:
             if not h_lo <= height <= h_hi:  # Decimal against float compares exactly
                 out.append(self._at("height_implausible",
                                     f"ส่วนสูง {_fmt(height)} ซม. ไม่น่าเป็นไปได้{self._who(band, gender, age)} "
                                     f"(ช่วงที่รับได้ {_fmt(h_lo)}–{_fmt(h_hi)} ซม.): ตรวจหน่วยและตัวเลข",
                                     row, "height_cm", _fmt(height)))
                 height = None
-        if weight:
-            if height:
+        if weight is not None:
+            if height is not None:
                 bmi = float(weight) / (float(height) / 100) ** 2
                 if not BMI_LIMITS[0] <= bmi <= BMI_LIMITS[1]:
                     out.append(self._at("bmi_implausible",
@@ -713,7 +717,9 @@ def check_rows(rows, *, school, round, columns=None, today=None, database=True):
     for pid, rows_of_id in by_id.items():
         if len(rows_of_id) > 1:
             for row in rows_of_id:
-                others = ", ".join(str(r) for r in rows_of_id if r != row)
+                others = [r for r in rows_of_id if r != row]
+                # A few row numbers, not all: a column filled down with one ID would make each message huge.
+                others = ", ".join(str(r) for r in others[:5]) + (f" และอีก {len(others) - 5:,} แถว" if len(others) > 5 else "")
                 out.append(Problem("id_duplicate_in_file", ERROR, f"เลขประจำตัวนี้ซ้ำกับแถว {others} ในไฟล์เดียวกัน",
                                    row, id_column, pid, "person_id"))
     if database:

@@ -6,7 +6,13 @@ Accepted, recognised by content rather than by file name:
   row 2, columns located by position (column C's header is wrong in DMC's own files);
 * our template (layout.TEMPLATE_COLUMNS headers on row 1), matched by header text, any order;
 * CSV of either layout, in UTF-8 (with or without BOM), TIS-620/cp874 or Excel's UTF-16
-  "Unicode text"; .xls and .ods workbooks too (python-calamine reads them).
+  "Unicode text".
+
+Only .xlsx workbooks are read (plus CSV): python-calamine builds a dense table from the cell
+coordinates a file declares, so a tiny file naming a cell at XFD1048576 would make it allocate
+hundreds of gigabytes and abort the process. Every worksheet is scanned for such coordinates while
+the zip guard inflates it; .xls/.xlsb/.ods (binary or repeat-count formats that cannot be scanned
+so cheaply) are refused with the advice to save as .xlsx.
 
 Workbooks are read with python-calamine (never pandas: IDs must stay text). A file is refused as a
 whole – :class:`FileRefused` with a Thai message and nothing else – when it is too big, not a
@@ -36,7 +42,7 @@ from . import checks, layout
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
-MAX_COLUMNS = 200
+MAX_COLUMNS = 100  # DMC has 36 columns, our template 40; calamine lays out width × height cells
 # A 50,000-row DMC workbook unpacks to about 60 MB of XML; past these limits a zip is refused.
 MAX_UNPACKED = 250 * 1024 * 1024
 MAX_MEMBERS = 1000
@@ -76,14 +82,20 @@ class ParseResult:
 
 MSG_TOO_BIG = "ไฟล์มีขนาด {size:.1f} MB เกินขนาดสูงสุด {limit} MB: แบ่งไฟล์หรือลบแผ่นงานที่ไม่ใช้ออก"
 MSG_EMPTY = "ไฟล์ว่างเปล่า"
-MSG_NOT_SHEET = "ไฟล์นี้ไม่ใช่ตารางข้อมูล: นำเข้าได้เฉพาะไฟล์ Excel (.xlsx, .xls) หรือ CSV"
+MSG_NOT_SHEET = "ไฟล์นี้ไม่ใช่ตารางข้อมูล: นำเข้าได้เฉพาะไฟล์ Excel (.xlsx) หรือ CSV"
+MSG_OLD_FORMAT = "ระบบอ่านไฟล์ Excel แบบเก่า (.xls, .xlsb) และ .ods ไม่ได้: เปิดไฟล์แล้วบันทึกเป็น .xlsx ก่อนนำเข้า"
+MSG_LAYOUT = (
+    "แผ่นงานในไฟล์นี้มีข้อมูลอยู่ไกลเกินแถวที่ {rows:,} หรือคอลัมน์ที่ {columns} หรือเขียนตำแหน่งเซลล์ในแบบที่ระบบไม่รองรับ: "
+    "ลบแถว/คอลัมน์ที่ไม่ใช้ หรือเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่"
+)
 MSG_CORRUPT = "ไฟล์ Excel นี้เสียหรือไม่สมบูรณ์ เปิดไม่ได้: ลองเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่"
 MSG_BOMB = "ไฟล์ Excel นี้เมื่อคลายการบีบอัดแล้วใหญ่ผิดปกติ จึงไม่เปิด: บันทึกเป็น .xlsx ใหม่จาก Excel"
 MSG_PASSWORD = "ไฟล์ Excel นี้ตั้งรหัสผ่านไว้: เอารหัสผ่านออกแล้วบันทึกใหม่"
 MSG_TOO_MANY_ROWS = "ไฟล์มีข้อมูลมากกว่า {limit:,} แถว: แบ่งเป็นหลายไฟล์"
 MSG_ENCODING = "อ่านตัวอักษรในไฟล์ CSV ไม่ได้: บันทึกเป็น CSV UTF-8 จาก Excel"
 
-SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".txt")
+OLD_FORMATS = (".xls", ".xlsb", ".ods")
 _NOT_SHEET_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"MZ")
 
 
@@ -99,9 +111,11 @@ def read_table(data, filename=""):
     name = (filename or "").lower()
     if data.startswith(b"PK\x03\x04"):
         return _read_workbook(_checked_zip(data)), ""
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # the old binary Excel (.xls, OLE2)
-        return _read_workbook(data), ""
-    if data.startswith(_NOT_SHEET_MAGIC) or name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: an .xls, or an encrypted .xlsx
+        raise FileRefused(MSG_PASSWORD if "EncryptedPackage".encode("utf-16-le") in data else MSG_OLD_FORMAT)
+    if name.endswith(OLD_FORMATS):
+        raise FileRefused(MSG_OLD_FORMAT)
+    if data.startswith(_NOT_SHEET_MAGIC) or name.endswith((".xlsx", ".xlsm")):
         raise FileRefused(MSG_NOT_SHEET if data.startswith(_NOT_SHEET_MAGIC) else MSG_CORRUPT)
     if name and not name.endswith(SPREADSHEET_EXTENSIONS):
         raise FileRefused(MSG_NOT_SHEET)
@@ -124,9 +138,9 @@ def _checked_zip(data):
     if len(members) > MAX_MEMBERS:
         raise FileRefused(MSG_BOMB)
     names = {m.filename for m in members}
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
-        if "EncryptedPackage" in names or "EncryptionInfo" in names:
-            raise FileRefused(MSG_PASSWORD)
+    if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names or "content.xml" in names:
+            raise FileRefused(MSG_OLD_FORMAT)
         raise FileRefused(MSG_NOT_SHEET)
     if sum(m.file_size for m in members) > MAX_UNPACKED:
         raise FileRefused(MSG_BOMB)
@@ -137,14 +151,62 @@ def _checked_zip(data):
             raise FileRefused(MSG_PASSWORD)
         if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             raise FileRefused(MSG_BOMB)
-        budget -= _inflated_size(view, member, budget)
+        scan = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+        budget -= _inflated_size(view, member, budget, scan)
     return data
 
 
 _INFLATE_STEP = 4 * 1024 * 1024
 
 
-def _inflated_size(view, member, budget):
+def _above(limit, symbols):
+    """A regex for the numerals in ``symbols`` (a base, "0123456789" or "ABC…Z" bijective) above ``limit``."""
+    base = len(symbols)
+    if symbols[0] == "0":
+        text = str(limit)
+    else:  # spreadsheet column letters: A=1 … Z=26, AA=27 …
+        text, n = "", limit
+        while n:
+            n, rest = divmod(n - 1, base)
+            text = symbols[rest] + text
+    first = symbols[1] if symbols[0] == "0" else symbols[0]
+    alternatives = [f"[{first}-{symbols[-1]}][{symbols[0]}-{symbols[-1]}]{{{len(text)},}}"]  # more places
+    for i, ch in enumerate(text):
+        higher = symbols.index(ch) + 1
+        if higher < base:
+            rest = len(text) - i - 1
+            tail = f"[{symbols[0]}-{symbols[-1]}]{{{rest}}}" if rest else ""
+            alternatives.append(f"{text[:i]}[{symbols[higher]}-{symbols[-1]}]{tail}")
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+_DIGITS = "0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# In a worksheet: a cell whose reference lies beyond column MAX_COLUMNS or row MAX_ROWS + 10, or a
+# cell without an explicit r="…" reference first (its position would be counted, not declared).
+_FAR_CELL = re.compile(
+    ('<c(?: r="(?:' + _above(MAX_COLUMNS, _LETTERS) + "|[A-Z]{1,3}" + _above(MAX_ROWS + 10, _DIGITS) + ")"
+     + '|(?! r=")[ >])').encode()
+)
+_SCAN_OVERLAP = 32
+
+
+def _scan_worksheet(tail, chunk, final=False):
+    """Refuse a worksheet calamine would have to spread over an enormous dense table.
+
+    Called chunk by chunk; a match starting in the last bytes of a chunk may only look like one
+    because the chunk ends there, so it is judged again with the next chunk (or at the end).
+    """
+    window = tail + chunk
+    if b":sheetData" in window:  # a namespace prefix would hide the cells from the scan
+        raise FileRefused(MSG_LAYOUT.format(rows=MAX_ROWS, columns=MAX_COLUMNS))
+    found = _FAR_CELL.search(window)
+    if found and (final or found.start() < len(window) - _SCAN_OVERLAP):
+        raise FileRefused(MSG_LAYOUT.format(rows=MAX_ROWS, columns=MAX_COLUMNS))
+    return window[-_SCAN_OVERLAP:]
+
+
+def _inflated_size(view, member, budget, scan=False):
     """Bytes the member truly unpacks to; refuses a lie about its size, a bomb or a broken stream."""
     offset = member.header_offset
     header = bytes(view[offset:offset + 30])
@@ -158,6 +220,8 @@ def _inflated_size(view, member, budget):
     if member.compress_type == zipfile.ZIP_STORED:
         if member.file_size != member.compress_size:
             raise FileRefused(MSG_CORRUPT)
+        if scan:
+            _scan_worksheet(b"", bytes(raw), final=True)
         return member.file_size
     if member.compress_type != zipfile.ZIP_DEFLATED:  # Excel writes deflate only
         raise FileRefused(MSG_CORRUPT)
@@ -165,12 +229,15 @@ def _inflated_size(view, member, budget):
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     total = 0
     pending = raw
+    tail = b""
     try:
         while True:
             out = inflater.decompress(pending, _INFLATE_STEP)
             total += len(out)
             if total > limit:
                 raise FileRefused(MSG_BOMB)
+            if scan and out:
+                tail = _scan_worksheet(tail, out)
             pending = inflater.unconsumed_tail
             if inflater.eof or (not out and not pending):
                 break
@@ -178,6 +245,8 @@ def _inflated_size(view, member, budget):
         raise FileRefused(MSG_CORRUPT) from None
     if not inflater.eof or total != member.file_size:
         raise FileRefused(MSG_CORRUPT)
+    if scan:
+        _scan_worksheet(tail, b"", final=True)
     return total
 
 

@@ -227,3 +227,10 @@ def test_problem_text_for_people():
     p = checks.problem("date_invalid", "อ่านไม่ได้", row=7, column="K (วันเกิด)", value="31/02/2562")
     assert str(p) == 'แถว 7 คอลัมน์ K (วันเกิด) "31/02/2562": อ่านไม่ได้'
     assert str(checks.problem("no_rows")) == "ไม่พบข้อมูลนักเรียนในไฟล์"
+
+
+def test_one_id_filled_down_a_column_gives_short_messages(school, nov):
+    rows = [student(1, student_number=str(n)) for n in range(12)]
+    dups = [p for p in problems_of(school, nov, rows) if p.code == "id_duplicate_in_file"]
+    assert len(dups) == 12
+    assert dups[0].message == "เลขประจำตัวนี้ซ้ำกับแถว 4, 5, 6, 7, 8 และอีก 6 แถว ในไฟล์เดียวกัน"

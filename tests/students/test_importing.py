@@ -7,6 +7,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from openpyxl import Workbook
 
 from students import importing, layout
 from tests.factories import SubdistrictFactory
@@ -197,6 +198,61 @@ def test_what_is_not_a_spreadsheet_is_refused(data, filename):
     assert refused(data, filename)
 
 
+def test_old_and_other_workbook_formats_are_refused_with_advice():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+    assert "บันทึกเป็น .xlsx" in refused(ole, "students.xls")
+    assert "บันทึกเป็น .xlsx" in refused(b"anything", "students.ods")
+    encrypted = ole + "EncryptedPackage".encode("utf-16-le")
+    assert "รหัสผ่าน" in refused(encrypted, "students.xlsx")
+
+
+def _sheet_with(*cells):
+    workbook = Workbook()
+    for ref in cells:
+        workbook.active[ref] = "x"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_cell_far_away_is_refused_before_the_sheet_is_laid_out():
+    """calamine would allocate width × height cells: XFD1048576 alone aborts the process."""
+    assert "ไม่รู้จักหัวตาราง" in refused(_sheet_with("A1", "CV2", "A5000"))  # read, then judged by its headers
+    for far in ("CW1", "A50011", "AAA1"):
+        assert "ไกลเกินแถวที่" in refused(_sheet_with("A1", far))
+
+
+@pytest.mark.parametrize(("ref", "too_far"), [
+    ("A1", False), ("CV50010", False), ("CW1", True), ("ZZ1", True), ("AAA1", True), ("XFD1", True),
+    ("A50011", True), ("A99999", True), ("A100000", True), ("B1048576", True),
+])
+def test_the_limits_of_the_worksheet_scan(ref, too_far):
+    xml = f'<sheetData><row r="1"><c r="{ref}" t="s"><v>0</v></c></row></sheetData>'.encode()
+    if too_far:
+        with pytest.raises(importing.FileRefused):
+            importing._scan_worksheet(b"", xml, final=True)
+    else:
+        importing._scan_worksheet(b"", xml, final=True)
+
+
+@pytest.mark.parametrize("xml", [
+    b'<sheetData><row r="1"><c r="XFD1048576" t="s"><v>0</v></c></row></sheetData>',
+    b'<sheetData><row r="1"><c t="s" r="A1"><v>0</v></c></row></sheetData>',  # position not declared first
+    b'<sheetData><row><c><v>1</v></c></row></sheetData>',
+    b'<x:sheetData><x:row r="1"><x:c r="XFD1"/></x:row></x:sheetData>',
+])
+def test_the_worksheet_scan_refuses_what_it_cannot_bound(xml):
+    with pytest.raises(importing.FileRefused):
+        importing._scan_worksheet(b"", xml, final=True)
+
+
+def test_the_worksheet_scan_is_not_fooled_by_chunk_edges():
+    xml = b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="AJ20002" s="1"><v>1</v></c></row>' * 3
+    for cut in range(1, len(xml)):
+        tail = importing._scan_worksheet(b"", xml[:cut])
+        importing._scan_worksheet(tail, xml[cut:], final=True)
+
+
 def test_a_zip_that_is_not_a_workbook_is_refused():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -270,3 +326,22 @@ def test_place_names_lose_their_prefixes():
     assert importing.place_name("แขวงวังบูรพาภิรมย์", "subdistrict") == "วังบูรพาภิรมย์"
     assert importing.place_name("กรุงเทพฯ", "province") == importing.BANGKOK
     assert importing.place_name("ต.", "subdistrict") == "ต."
+
+
+def test_our_blank_template_is_recognised_and_a_filled_one_reads_back():
+    import openpyxl
+
+    from students import exporting
+
+    blank = exporting.template_xlsx()
+    result = parse(blank, "template.xlsx")
+    assert result.layout == "template" and [p.code for p in result.problems] == ["no_rows"]
+    book = openpyxl.load_workbook(io.BytesIO(blank))
+    sheet = book["นักเรียน"]
+    values = student(1, person_id=citizen_id(1), disability="ไม่มีความพิการ", status="กำลังศึกษา")
+    sheet.append([values.get(fname, "") for _h, fname in layout.TEMPLATE_COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    result = parse(out.getvalue(), "template.xlsx")
+    assert result.problems == [] and result.rows[0]["person_id"] == citizen_id(1)
+    assert result.rows[0]["status"] == "studying" and result.rows[0]["row_number"] == 2

@@ -124,3 +124,21 @@ def test_arbitrary_bytes_are_read_or_refused_never_crash(data, name):
 
 
 _WORKBOOK = dmc_xlsx([student(n) for n in range(1, 4)])
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(rows=st.lists(st.lists(cell, min_size=len(FIELDS), max_size=len(FIELDS)), min_size=1, max_size=8))
+def test_the_fast_row_cleaner_agrees_with_clean_data(rows):
+    """The parser's per-file cleaner (short paths, per-column memory) gives what the form's cleaner gives."""
+    from students import checks
+
+    plan = [(index, fname) for index, fname in enumerate(FIELDS)]
+    fast = checks.row_cleaner(plan, {})
+    for number, cells in enumerate(rows, start=3):
+        fast_problems, slow_problems = [], []
+        fast_values = fast(cells, number, fast_problems)
+        slow_values, _ = checks.clean_data(dict(zip(FIELDS, cells, strict=True)), row=number,
+                                           problems=slow_problems)
+        assert fast_values == slow_values
+        key = sorted((p.code, p.field, p.value) for p in fast_problems)
+        assert key == sorted((p.code, p.field, p.value) for p in slow_problems)
