@@ -139,6 +139,8 @@ def record_save(*, school, round, data, user, record=None):
     """
     if record is not None and (record.school_id != school.pk or record.round_id != round.pk):
         raise ImportRefused(MSG_WRONG_RECORD)
+    if _submission_locked(school, round):  # say so before listing what else is wrong
+        raise ImportRefused(MSG_LOCKED, [checks.problem("submission_locked", MSG_LOCKED)])
     values, problems = checks.validate_record(data, school=school, round=round,
                                               exclude_pk=record.pk if record is not None else None)
     errors = [p for p in problems if p.level == ERROR]

@@ -182,8 +182,12 @@ def test_record_save_creates_and_updates_with_the_same_checks(school, nov, user)
 def test_record_save_refuses_when_locked(school, nov, user):
     SubmissionFactory(school=school, round=nov, status=Submission.Status.ACKNOWLEDGED)
     data = {"person_id": citizen_id(1), "grade": "P1", "gender": "M", "first_name": "ก", "last_name": "ข"}
-    with pytest.raises(services.ImportRefused):
+    with pytest.raises(services.ImportRefused) as refused:
         services.record_save(school=school, round=nov, data=data, user=user)
+    assert [p.code for p in refused.value.problems] == ["submission_locked"]
+    with pytest.raises(services.ImportRefused) as refused:
+        services.record_save(school=school, round=nov, data={**data, "first_name": ""}, user=user)
+    assert [p.code for p in refused.value.problems] == ["submission_locked"]  # the lock is what matters
     assert StudentRecord.objects.count() == 0
 
 
