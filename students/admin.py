@@ -9,11 +9,12 @@ from .models import StudentRecord
 
 
 def submission_locked(record):
-    """Whether the record's school has certified (or the office acknowledged) the round's data."""
+    """Whether the record's data is locked: certified or acknowledged, or the round closed and not reopened."""
     if record is None or not record.round_id or not record.school_id:
         return False
     submission = Submission.objects.filter(round_id=record.round_id, school_id=record.school_id).first()
-    return bool(submission and submission.is_locked)
+    # A school that never started still has a round that may have closed: ask an unsaved draft.
+    return (submission or Submission(round_id=record.round_id, school_id=record.school_id)).is_locked
 
 
 @admin.register(StudentRecord)

@@ -237,9 +237,6 @@ def test_a_closed_round_locks_and_reopening_one_school_unlocks_only_that_school(
 
 
 
-@pytest.mark.xfail(strict=True, reason="students/admin.py asks only an existing submission whether it is locked; "
-                   "a closed round without a submission row for the school should lock too, as "
-                   "students/services.py decides through an unsaved draft")
 def test_a_closed_round_locks_the_admin_even_before_the_school_has_a_submission(world):
     close_round(world)
     assert not Submission.objects.filter(school=world["school"]).exists()
