@@ -190,6 +190,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The office this installation serves; shown in the header and on official documents.
 EDINFO_OFFICE_NAME = env("EDINFO_OFFICE_NAME", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสุโขทัย เขต 1")
 EDINFO_AREA_CODE = env("EDINFO_AREA_CODE", "6401")
+# The portal's public address, for links in e-mails (reminders, workflow notices).
+EDINFO_SITE_URL = env("EDINFO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
