@@ -48,25 +48,32 @@ def stored_problems(*, school, round):
     Problems name no spreadsheet row (``row`` is None) and show person IDs masked, since lists and
     messages never show a full ID.
     """
-    records = list(
-        StudentRecord.objects.filter(school=school, round=round).order_by("grade", "room", "student_number", "pk")
-    )
     names = _cleaned_fields()
+    stored = list(
+        StudentRecord.objects.filter(school=school, round=round)
+        .order_by("grade", "room", "student_number", "pk").values_list("pk", *names)
+    )
+    # The import's own fast cleaner, reading each stored row as the cells of a file's row.
+    clean = checks.row_cleaner(list(enumerate(names, start=1)), None)
     found, rows = [], []
-    for index, record in enumerate(records):
-        values, _problems = checks.clean_data({name: getattr(record, name) for name in names}, row=index,
-                                              problems=found)
+    for index, cells in enumerate(stored):
+        values = clean(cells, index, found)
         values["row_number"] = index
         rows.append(values)
     found.extend(checks.check_rows(rows, school=school, round=round))
+    # Until here a problem's ``row`` is its record's index in ``stored``; only records with a
+    # problem are loaded whole (the problems page links and names them).
+    wanted = {stored[p.row][0] for p in found if p.row is not None}
+    records = {}
+    for chunk in checks._chunks(wanted):
+        records.update(StudentRecord.objects.in_bulk(chunk))
     pairs = []
     for problem in found:
-        # Until here ``row`` is the record's index in ``records``.
-        record = records[problem.row] if problem.row is not None else None
+        index = problem.row
+        record = records[stored[index][0]] if index is not None else None
         problem.row = None
         if problem.field == "person_id" and problem.value and problem.code != "missing_since_previous":
             problem.value = record.masked_id if record else checks.mask(problem.value)
-        pairs.append((record, problem))
-    position = {id(record): index for index, record in enumerate(records)}
-    pairs.sort(key=lambda pair: (not pair[1].is_error, pair[0] is None, position.get(id(pair[0]), 0)))
-    return StoredProblems(pairs=pairs, record_count=len(records))
+        pairs.append((index, record, problem))
+    pairs.sort(key=lambda item: (not item[2].is_error, item[0] is None, item[0] or 0))
+    return StoredProblems(pairs=[(record, problem) for _index, record, problem in pairs], record_count=len(stored))
