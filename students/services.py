@@ -16,6 +16,7 @@ updates) with the history rows written by one INSERT … SELECT – 20,000 rows 
 
 import datetime
 import io
+import operator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -340,34 +341,32 @@ def _copy_rows(cursor, table, columns, lines):
 
 
 def _copy_lines(rows, columns, defaults):
-    """COPY text lines for value dicts; ``defaults`` (already COPY text) fill the columns a dict lacks."""
-    pairs = list(zip(columns, defaults, strict=True))
-    text = _copy_text
-    missing = object()
+    """COPY text lines for value dicts; ``defaults`` (Python values) fill the columns a dict lacks.
+
+    The common case is built in one expression per row; a row whose line holds a character COPY
+    treats specially (backslash, tab, newline) is built again value by value with escaping.
+    """
+    base = dict(zip(columns, defaults, strict=True))
+    pick = operator.itemgetter(*columns)
+    tabs = len(columns) - 1
     lines = []
     for values in rows:
-        get = values.get
-        parts = []
-        for name, default in pairs:
-            value = get(name, missing)
-            if value is missing:
-                parts.append(default)
-            elif value.__class__ is str:
-                if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-                    value = text(value)
-                parts.append(value)
-            else:
-                parts.append(text(value))
-        lines.append("\t".join(parts))
+        picked = pick({**base, **values})
+        # NUL stands in for NULL while the line is checked (cleaned text never holds one), then becomes \N.
+        line = "\t".join([v if v.__class__ is str else "\x00" if v is None else str(v) for v in picked])
+        if ("\\" in line or "\n" in line or "\r" in line or line.count("\t") != tabs
+                or line.count("\x00") != picked.count(None)):
+            line = "\t".join(_copy_text(v) for v in picked)
+        else:
+            line = line.replace("\x00", "\\N")
+        lines.append(line)
     return lines
 
 
 def _copy_create(creates, school, round, user_id, reason, now):
     columns, defaults = _insert_columns()
     fixed = {"round_id": round.pk, "school_id": school.pk, "created_at": now, "updated_at": now}
-    # Values a row does not carry: the fixed ones, else the model default – as COPY text already.
-    defaults = [_copy_text(fixed[name] if name in fixed else default) for name, default in zip(columns, defaults,
-                                                                                                  strict=True)]
+    defaults = [fixed.get(name, default) for name, default in zip(columns, defaults, strict=True)]
     lines = _copy_lines(creates, columns, defaults)
     table = connection.ops.quote_name(StudentRecord._meta.db_table)
     with connection.cursor() as cursor:

@@ -237,3 +237,11 @@ def test_large_changes_and_removals_go_through_in_batches(school, nov, user, mon
     assert History.objects.filter(history_type="-", history_user=user).count() == 120
     assert History.objects.filter(history_type="~", history_user=user, weight_kg=Decimal("25.0")).count() == 120
     assert len(result.removed_records) == 25
+
+
+@pytest.mark.parametrize("value", ["plain", "", None, "\\N", "a\\b", "tab\there", "line\nbreak", "cr\r", "ไทย",
+                                   Decimal("22.5"), 7, datetime.date(2019, 6, 25)])
+def test_copy_lines_take_the_short_path_only_when_it_gives_the_same_line(value):
+    columns = ["a", "b", "c"]
+    lines = services._copy_lines([{"a": value, "c": None}], columns, ["x", "default", "y"])
+    assert lines == ["\t".join(services._copy_text(v) for v in (value, "default", None))]
