@@ -24,6 +24,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from collection.models import Submission
+from collection.services import submission_recheck
 from schools.levels import SHORT_TH
 
 from . import checks, importing
@@ -128,6 +129,7 @@ def import_commit(*, school, round, data, filename, user):
             raise ImportRefused(MSG_BLOCKED.format(n=len(errors)), errors)
         _write(plan, school=school, round=round, user=user,
                reason=f"นำเข้าไฟล์ {filename}"[:100])
+        _recheck(submission, school, round)
         preview.committed = True
     return preview
 
@@ -161,7 +163,15 @@ def record_save(*, school, round, data, user, record=None):
                 record.subdistrict_name, record.district_name, record.province_name)
         record._history_user = user
         record.save()
+        _recheck(submission, school, round)
     return record, [p for p in problems if p.level == WARNING]
+
+
+def _recheck(submission, school, round):
+    # In the same transaction as the write, so the board's counts never describe data that was
+    # rolled back, nor miss data that was committed.
+    submission.school, submission.round = school, round
+    submission_recheck(submission=submission)
 
 
 # --- analysis -----------------------------------------------------------------------------------------

@@ -247,8 +247,6 @@ def test_recheck_keeps_the_counts_and_nothing_else(school, other_school):
     assert (theirs.record_count, theirs.error_count, theirs.warning_count) == (1, 0, 0)
 
 
-@pytest.mark.xfail(strict=True, reason="the hook is not yet in students/services.py (being edited by someone "
-                   "else): import_commit and record_save should call collection.services.submission_recheck")
 def test_an_import_and_a_record_save_recheck_the_submission(school, staff):
     nov = RoundFactory(state=Round.State.OPEN)
     services.import_commit(school=school, round=nov, data=dmc_file(student(1), student(2, prefix="เด็กหญิง")),
