@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from collection.models import Submission
+from collection.services import submission_recheck
 
 from .models import StudentRecord
 
@@ -50,3 +51,7 @@ class StudentRecordAdmin(SimpleHistoryAdmin):
             messages.error(request, _("This school's data for the round is certified and locked."))
             raise PermissionDenied(_("This school's data for the round is certified and locked."))
         super().save_model(request, obj, form, change)
+        # Keep the board's cached counts true, as the form and the import do.
+        submission = Submission.objects.filter(round_id=obj.round_id, school_id=obj.school_id).first()
+        if submission is not None:
+            submission_recheck(submission=submission)

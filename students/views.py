@@ -31,6 +31,7 @@ from schools.models import School
 from . import checks, exporting, services
 from .forms import MAX_UPLOAD_BYTES, StudentFilterForm, StudentRecordForm, UploadForm
 from .models import StudentRecord
+from .selectors import stored_problems
 
 PAGE_SIZE = 50
 # Who may open a school's student pages, who may change them, who may read the full person ID.
@@ -298,39 +299,10 @@ def problems(request, smis_code):
     round_ = _round_for(request)
     if round_ is None:
         return _no_round(request)
-    rows = school_problems(school, round_, StudentRecord.objects.visible_to(request.user))
+    found = stored_problems(school=school, round=round_)
     return render(request, "students/problems.html", _context(
-        request, school, round_, rows=rows, errors=sum(1 for _r, p in rows if p.level == checks.ERROR),
+        request, school, round_, rows=found.pairs, errors=found.error_count,
     ))
-
-
-CHECKED_FIELDS = ("person_id", "grade", "gender", "prefix", "first_name", "last_name", "birth_date",
-                  "weight_kg", "height_cm")
-
-
-def school_problems(school, round_, records):
-    """(record or None, problem) for the stored records of a school and round, errors first.
-
-    The import's row checks run over the stored records, each record standing for one "row", so
-    the list says the same as the preview said; problems of no single record (a student of the
-    previous round who is missing now) come with None.
-    """
-    stored = list(records.filter(school=school, round=round_).order_by("grade", "room", "student_number", "pk"))
-    rows = []
-    for index, record in enumerate(stored):
-        values = {name: getattr(record, name) for name in CHECKED_FIELDS}
-        values["row_number"] = index
-        rows.append(values)
-    found = checks.check_rows(rows, school=school, round=round_)
-    pairs = []
-    for problem in found:
-        record = stored[problem.row] if problem.row is not None else None
-        if problem.field == "person_id" and problem.value and problem.code != "missing_since_previous":
-            # A list never shows a full ID (the record's own page does, to those allowed).
-            problem.value = record.masked_id if record else checks.mask(problem.value)
-        pairs.append((record, problem))
-    rank = {checks.ERROR: 0}
-    return sorted(pairs, key=lambda pair: (rank.get(pair[1].level, 1), pair[1].row is None, pair[1].row or 0))
 
 
 # --- files --------------------------------------------------------------------------------------
