@@ -125,6 +125,8 @@ def expect_board(page, school, status, **counts):
     """The school's row shows the state, and the state counts above the table say so."""
     row = page.get_by_test_id("board-table").locator(f"tr[data-school='{school.smis_code}']")
     expect(row.get_by_test_id("state")).to_have_text(STATUS[status])
+    # The import and the record form recheck the school, so the board counts the four students.
+    expect(row.get_by_test_id("records")).to_have_text("4")
     for state, count in {"not_started": 0, "draft": 0, "returned": 0, "confirmed": 0, "certified": 0,
                          "acknowledged": 0, **counts}.items():
         expect(page.get_by_test_id(f"count-{state}").locator(".badge")).to_have_text(str(count))
