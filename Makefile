@@ -30,6 +30,7 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
+	@scripts/system-packages
 	$(PY) manage.py compilemessages_py
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
