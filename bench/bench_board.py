@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 BENCH_DB = "edinfo_bench_board"
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"
-SCHOOLS_CSV = Path("/work/shared/reference-data/obec-schools-2022/obec_schools_2022-09.csv")
+# The reference data sits beside the project (../shared), as on every developer machine and in CI.
+SCHOOLS_CSV = ROOT.parent / "shared" / "reference-data" / "obec-schools-2022" / "obec_schools_2022-09.csv"
 NATIONAL = 29_579
 TARGET_SECONDS = 0.5
 
