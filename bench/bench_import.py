@@ -268,14 +268,30 @@ def run(postgres):
     preview, preview_s = timed("preview", lambda: services.import_preview(
         school=school, round=rounds[0], data=data, filename="bench.xlsx"))
     assert preview.can_commit and preview.new == ROWS, preview.summary
+    # The submission's recheck (collection.services, run inside import_commit so the board's cached
+    # counts follow the data) re-reads and re-checks the stored rows; it is timed apart as well.
+    recheck = {"seconds": 0.0}
+    original_recheck = getattr(services, "submission_recheck", None)
+    if original_recheck is not None:
+        def timed_recheck(**kwargs):
+            start = time.perf_counter()
+            try:
+                return original_recheck(**kwargs)
+            finally:
+                recheck["seconds"] += time.perf_counter() - start
+        services.submission_recheck = timed_recheck
+
     # (b) and (c) alternate, so that both meet the same load from whatever else the machine runs.
     commit_s = copy_s = float("inf")
+    recheck_s = 0.0
     for attempt in range(REPEAT):
         if attempt:
             _empty(rounds[0])
+        recheck["seconds"] = 0.0
         result, seconds = timed("commit", lambda: services.import_commit(
             school=school, round=rounds[0], data=data, filename="bench.xlsx", user=user))
-        commit_s = min(commit_s, seconds)
+        if seconds < commit_s:
+            commit_s, recheck_s = seconds, recheck["seconds"]
         assert result.new == ROWS and StudentRecord.objects.filter(round=rounds[0]).count() == ROWS
         assert StudentRecord.history.filter(round=rounds[0]).count() == ROWS
         if postgres:
@@ -284,6 +300,8 @@ def run(postgres):
         school=school, round=rounds[0], data=data, filename="bench.xlsx", user=user))
     assert again.unchanged == ROWS
     line("(b) import_commit, every check, history, addresses", ROWS, commit_s)
+    if original_recheck is not None:
+        print(f"      of which the submission recheck of the stored rows: {recheck_s:.2f} s")
     line("    import_preview alone (read + check + compare)", ROWS, preview_s)
     line("    import_commit of the same file again (nothing to write)", ROWS, again_s)
 
@@ -291,6 +309,9 @@ def run(postgres):
         line("(c) python-calamine + COPY, minimal conversion (the limit)", ROWS, copy_s)
         print(f"  (b) ÷ (c) = {commit_s / copy_s:.2f}×  (target ≤ 2×; 20,000 rows under 2 s: "
               f"{'met' if commit_s < 2 * copy_s and commit_s * 20000 / ROWS < 2 else 'NOT met'})")
+        if recheck_s:
+            own = commit_s - recheck_s
+            print(f"  (b) without the recheck = {own:.2f} s, {own / copy_s:.2f}× (c)")
     else:
         print("  (c) skipped: COPY needs PostgreSQL (set DATABASE_URL=postgres://…); SQLite takes the bulk_create path")
     per_row_ie = ie_s / SAMPLE
