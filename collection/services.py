@@ -88,18 +88,20 @@ def submission_act(*, submission, action, user, comment=""):
     return submission
 
 
-def submission_recheck(*, submission):
+def submission_recheck(*, submission, counts=None):
     """Run the checks over the school's stored records again and keep the counts on the submission.
 
+    `counts` (records, errors, warnings) lets a caller that has just checked exactly the stored
+    data — an import commit — pass its own result instead of checking everything a second time.
     Writes only the cached counts (never the status), so it needs no row lock: two rechecks at
     once both write what the data says.
     """
-    from students.selectors import stored_problems
+    if counts is None:
+        from students.selectors import stored_problems
 
-    problems = stored_problems(school=submission.school, round=submission.round)
-    submission.record_count = problems.record_count
-    submission.error_count = problems.error_count
-    submission.warning_count = problems.warning_count
+        problems = stored_problems(school=submission.school, round=submission.round)
+        counts = (problems.record_count, problems.error_count, problems.warning_count)
+    submission.record_count, submission.error_count, submission.warning_count = counts
     submission.checked_at = timezone.now()
     Submission.objects.filter(pk=submission.pk).update(
         record_count=submission.record_count, error_count=submission.error_count,

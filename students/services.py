@@ -129,7 +129,10 @@ def import_commit(*, school, round, data, filename, user):
             raise ImportRefused(MSG_BLOCKED.format(n=len(errors)), errors)
         _write(plan, school=school, round=round, user=user,
                reason=f"นำเข้าไฟล์ {filename}"[:100])
-        _recheck(submission, school, round)
+        # The preview has just checked exactly what is now stored: reuse its counts (file-level
+        # notes such as ignored columns are not about any record) instead of checking it all again.
+        warnings = sum(1 for p in preview.warnings if p.code != "column_ignored")
+        _recheck(submission, school, round, counts=(preview.rows, 0, warnings))
         preview.committed = True
     return preview
 
@@ -167,11 +170,11 @@ def record_save(*, school, round, data, user, record=None):
     return record, [p for p in problems if p.level == WARNING]
 
 
-def _recheck(submission, school, round):
+def _recheck(submission, school, round, counts=None):
     # In the same transaction as the write, so the board's counts never describe data that was
     # rolled back, nor miss data that was committed.
     submission.school, submission.round = school, round
-    submission_recheck(submission=submission)
+    submission_recheck(submission=submission, counts=counts)
 
 
 # --- analysis -----------------------------------------------------------------------------------------

@@ -258,3 +258,21 @@ def test_an_import_and_a_record_save_recheck_the_submission(school, staff):
         "person_id": citizen_id(3), "grade": "P1", "gender": "F", "prefix": "girl", "first_name": "ก", "last_name": "ข"})
     submission.refresh_from_db()
     assert submission.record_count == 3
+
+
+def test_the_counts_an_import_leaves_are_those_a_full_recheck_finds(school, other_school, staff):
+    # The import reuses its preview's counts instead of checking the stored rows again: they must
+    # agree with a recheck, warnings of every kind included (another school holding the same
+    # person, a prefix that contradicts the gender, a student of June missing in November).
+    june = RoundFactory(state=Round.State.CLOSED, census_day=datetime.date(2026, 6, 10), kind=Round.Kind.JUNE)
+    nov = RoundFactory(state=Round.State.OPEN)
+    StudentRecordFactory(school=school, round=june, person_id=citizen_id(9))
+    StudentRecordFactory(school=other_school, round=nov, person_id=citizen_id(1))
+    services.import_commit(school=school, round=nov, data=dmc_file(student(1), student(2, prefix="เด็กหญิง")),
+                           filename="nov.xlsx", user=staff)
+    submission = Submission.objects.get(school=school, round=nov)
+    after_import = (submission.record_count, submission.error_count, submission.warning_count)
+    submission_recheck(submission=submission)
+    submission.refresh_from_db()
+    assert after_import == (submission.record_count, submission.error_count, submission.warning_count)
+    assert after_import[2] >= 3
