@@ -807,7 +807,7 @@ def missing_since_previous(*, school, round, person_ids):
         if pid in present or grade == top:
             continue
         out.append(Problem("missing_since_previous", WARNING,
-                           f"{first} {last} ชั้น {SHORT_TH.get(grade, grade)} อยู่ในข้อมูลรอบ{previous.name} "
+                           f"{first} {last} ชั้น {SHORT_TH.get(grade, grade)} อยู่ในข้อมูลรอบ {previous.name} "
                            "แต่ไม่อยู่ในรอบนี้: ถ้าย้ายออกหรือออกกลางคัน ให้บันทึกสถานะไว้",
                            None, FIELD_LABELS["person_id"], mask(pid, kind), "person_id"))
     return out

@@ -157,7 +157,7 @@ def test_students_missing_since_the_previous_round(school, nov):
     found = problems_of(school, nov, [student(1)])
     assert [(p.code, p.level, p.row, p.value) for p in found] == [
         ("missing_since_previous", WARNING, None, gone.masked_id)]
-    assert "หายไป" in found[0].message and "10 มิถุนายน 2569" in found[0].message
+    assert "หายไป" in found[0].message and "รอบ 10 มิถุนายน 2569" in found[0].message
     assert stays.person_id not in found[0].message  # never the full ID in a message
 
 
