@@ -17,8 +17,6 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("students/", include("students.urls")),
     path("collection/", include("collection.urls")),
-    path("summary/", include("reports.summary_urls")),
-    path("public/", include("reports.public_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
