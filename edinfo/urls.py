@@ -17,6 +17,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("students/", include("students.urls")),
     path("collection/", include("collection.urls")),
-    path("reports/", include("reports.urls")),
+    path("summary/", include("reports.summary_urls")),
+    path("public/", include("reports.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.urls.resolvers import RoutePattern
 
 from collection.models import Round
 from edinfo import access
+from tests.reports.fixtures import published_round
 from tests.students.factories import RoundFactory
 
 ROLES = ["anonymous", "staff", "director", "outsider", "officer", "executive", "admin_user"]
@@ -53,7 +54,7 @@ def url_kwargs(school):
     """A value for every URL keyword, naming objects that exist: the fixture school and an open
     collection round. A new keyword needs a value here (the walker fails and says so)."""
     return {"smis_code": school.smis_code, "round_id": RoundFactory(state=Round.State.OPEN).pk,
-            "name": "students"}
+            "published_round_id": published_round(school).pk}
 
 
 def fill(route, kwargs):
