@@ -19,5 +19,6 @@ urlpatterns = [
     path("collection/", include("collection.urls")),
     path("summary/", include("reports.summary_urls")),
     path("public/", include("reports.public_urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -54,7 +54,7 @@ def url_kwargs(school):
     """A value for every URL keyword, naming objects that exist: the fixture school and an open
     collection round. A new keyword needs a value here (the walker fails and says so)."""
     return {"smis_code": school.smis_code, "round_id": RoundFactory(state=Round.State.OPEN).pk,
-            "published_round_id": published_round(school).pk}
+            "name": "students", "published_round_id": published_round(school).pk}
 
 
 def fill(route, kwargs):
