@@ -216,9 +216,17 @@ def students_by_grade_gender(round, *, group_by="area", district=None, cluster=N
     levels = _levels_in_use({grade for _g, grade, _s in cells})
     stages = _stages_in_use(levels)
 
+    overall = {}
+    for (_g, grade, sex), n in cells.items():
+        overall[(None, grade, sex)] = overall.get((None, grade, sex), 0) + n
+    genders = [g for g, _l in GENDERS]
+
     def total(group=None, grades=LEVELS, gender=None):
-        return sum(n for (g, grade, sex), n in cells.items()
-                   if (group is None or g == group) and grade in grades and (gender is None or sex == gender))
+        # Dictionary look-ups over the aggregated cells: no pass over every cell per figure, so a
+        # table of thousands of schools stays linear.
+        source = overall if group is None else cells
+        return sum(source.get((group, grade, sex), 0) for grade in grades
+                   for sex in (genders if gender is None else [gender]))
 
     rows, subtotal_rows = [], set()
     for stage, stage_label in stages:

@@ -59,6 +59,10 @@ def report_context(report, *, digits="", pdf=False, query=""):
                                   number=lambda value: format_number(value, digits)),
         "digits": digits,
         "census_day": thai.format_date(report.census_day, full=True, thai_digits=digits == "th"),
+        # Official documents in Thai digits have them in every line, not only in the tables.
+        "round_name": format_number(report.round.name, digits),
+        "coverage_line": format_number(report.coverage_line, digits),
+        "filter_line": format_number(report.filter_line, digits),
         "pdf": pdf,
         "base_template": "reports/print_base.html" if pdf else "base.html",
         "font_css": font_css() if pdf else "",

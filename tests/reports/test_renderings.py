@@ -12,12 +12,16 @@ import subprocess
 import unicodedata
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports import catalogue
 from students.models import StudentRecord
-from tests.reports.test_selectors import build_world
+from tests.factories import SchoolFactory
+from tests.reports.test_selectors import build_world, records
+from tests.students.factories import SubmissionFactory
 
 
 @pytest.fixture
@@ -173,3 +177,30 @@ def test_long_report_pages_break_with_repeated_headers(as_user, officer, world):
     assert "thead { display: table-header-group; }" in document
     assert 'counter(page) "/" counter(pages)' in document
     assert "html { font-family: \"Sarabun\"" in document and "@font-face" in document
+
+
+def test_thai_digits_reach_the_coverage_line(as_user, officer, world):
+    page = as_user(officer).get(url("students", digits="th")).content.decode()
+    assert "ข้อมูลจาก ๒ จาก ๔ โรงเรียนที่รับรองแล้ว" in page
+
+
+@pytest.mark.parametrize("name", list(catalogue.CATALOGUE))
+def test_a_report_page_takes_the_same_queries_for_a_bigger_district(as_user, officer, world, name):
+    """Aggregated in SQL: the number of queries does not grow with schools or records."""
+    client = as_user(officer)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(name, group_by="school")).status_code == 200
+        return len(captured)
+
+    queries()  # warm the session
+    before = queries()
+    for n in range(3):
+        school = SchoolFactory(smis_code=f"6401020{n}", obec_code=f"106401020{n}", cluster=world.c2)
+        SubmissionFactory(round=world.nov, school=school, status="certified")
+        SubmissionFactory(round=world.june, school=school, status="certified")
+        for grade in ("K2", "P3", "M2"):
+            records(world.nov, school, grade, "F", 2, room=n + 1)
+            records(world.june, school, grade, "M", 1)
+    assert queries() == before
