@@ -276,7 +276,7 @@ def board_export(request, round_id):
     sheet = workbook.create_sheet("สถานะการส่งข้อมูล")
     for index, (_header, width) in enumerate(EXPORT_COLUMNS):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    title = WriteOnlyCell(sheet, f"สถานะการส่งข้อมูล รอบ{round_.name} ณ {thai.format_date(timezone.now(), with_time=True)}")
+    title = WriteOnlyCell(sheet, f"สถานะการส่งข้อมูล รอบ {round_.name} ณ {thai.format_date(timezone.now(), with_time=True)}")
     title.font = Font(bold=True)
     sheet.append([title])
     bold = Font(bold=True)

@@ -420,7 +420,7 @@ def test_export_is_the_filtered_board_with_thai_headers(as_user, officer, distri
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
-    assert "10 พฤศจิกายน 2569" in rows[0][0]
+    assert "รอบ 10 พฤศจิกายน 2569" in rows[0][0]
     headers = rows[1]
     assert headers[:3] == ("รหัส SMIS", "รหัสโรงเรียน (10 หลัก)", "ชื่อโรงเรียน")
     assert "ความครบถ้วน (%)" in headers and "เกินกำหนด" in headers
