@@ -1,19 +1,16 @@
 """The executive summary, publishing and the provincial export (office roles only)."""
 
 from io import BytesIO
-from pathlib import Path
 
-import fontpkg_sarabun
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html, format_html_join
 
 from collection.models import Round
 from edinfo import access
 
-from . import publishing, summary
+from . import charts, pdf, publishing, summary
 from .models import Publication
 
 SUMMARY_ROLES = (access.EXECUTIVE, access.OFFICER, access.ADMIN)
@@ -28,37 +25,12 @@ def _round_from(request):
     return Round.objects.current()
 
 
-def bar_chart(items, *, unit="คน"):
-    """A horizontal SVG bar chart of [(label, value)]: server-side, so the page and PDF match."""
-    items = list(items)
-    if not items:
-        return ""
-    top = max(v for _label, v in items) or 1
-    row, label_w, bar_w = 26, 70, 220
-    bars = format_html_join(
-        "",
-        '<text x="0" y="{}" font-size="13">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="18" fill="#0d6efd"><title>{}: {} {}</title></rect>'
-        '<text x="{}" y="{}" font-size="13">{}</text>',
-        (
-            (i * row + 14, label, label_w, i * row + 1, round(bar_w * v / top), label, v, unit,
-             label_w + round(bar_w * v / top) + 4, i * row + 14, v)
-            for i, (label, v) in enumerate(items)
-        ),
-    )
-    return format_html(
-        '<svg role="img" class="w-100" style="max-width:420px" viewBox="0 0 {} {}" '
-        'xmlns="http://www.w3.org/2000/svg">{}</svg>',
-        label_w + bar_w + 60, len(items) * row, bars,
-    )
-
-
 def _summary_context(round_):
     data = summary.executive_summary(round_)
     return {
         "round": round_, "s": data, "rounds": Round.objects.all(),
-        "grade_chart": bar_chart((g["label"], g["total"]) for g in data.grades),
-        "size_chart": bar_chart(((b["label"], b["count"]) for b in data.bands), unit="โรง"),
+        "grade_chart": charts.bar_chart(((g["label"], g["total"]) for g in data.grades), width=420),
+        "size_chart": charts.bar_chart(((b["label"], b["count"]) for b in data.bands), width=420),
         "publication": publishing.live_publication(round_.pk),
         "can_publish_data": summary.has_official_data(round_),
     }
@@ -78,15 +50,12 @@ def summary_page(request):
 @access.require_roles(*SUMMARY_ROLES)
 def summary_pdf(request):
     """The same summary as a PDF (WeasyPrint, Sarabun)."""
-    from weasyprint import HTML  # imported here: it is slow to load and only this view needs it
-
     round_ = _round_from(request)
     if round_ is None:
         raise Http404
-    context = {**_summary_context(round_), "font_dir": (Path(fontpkg_sarabun.__file__).parent / "files").as_uri()}
-    html = render(request, "reports/summary_pdf.html", context).content.decode()
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    context = {**_summary_context(round_), "font_css": pdf.font_css()}
+    document = pdf.html_to_pdf(render(request, "reports/summary_pdf.html", context).content.decode())
+    response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="summary-{round_.code}.pdf"'
     return response
 

@@ -94,7 +94,7 @@ def test_pdf_of_the_summary_without_personal_data(as_user, executive, nov):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     # The PDF's text streams are compressed: check the HTML WeasyPrint was given instead.
-    html = render_to_string("reports/summary_pdf.html", {**summary_views._summary_context(nov), "font_dir": ""})
+    html = render_to_string("reports/summary_pdf.html", {**summary_views._summary_context(nov), "font_css": ""})
     assert "ข้อมูลจาก 2 จาก 3 โรงเรียนที่รับรองแล้ว" in html
     assert not [value for value in _personal_strings() if value in html]
 
