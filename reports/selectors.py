@@ -430,7 +430,10 @@ def change(round, *, district=None, cluster=None, school=None, provisional=False
             losing.append([s.smis_code, s.name, b, n, delta, pct])
     total_now = sum(now.values())
     total_before = sum(before.values()) if before else None
-    delta = total_now - total_before if total_before is not None else None
+    # The change counts only schools with a figure in both rounds: a school new to the figures
+    # (no certified data last round) is not a gain of students.
+    delta = sum(now.get(s, 0) - n for s, n in before.items()) if before else None
+    unmatched = sum(1 for s in sc.covered.values_list("pk", flat=True) if s not in before) if previous else 0
     totals = ["รวม", "", total_before, total_now, delta, round_half(100 * delta / total_before) if total_before else None]
     if a_year_ago is not None:
         totals[2:2] = [sum(a_year_ago.values())]
@@ -446,6 +449,8 @@ def change(round, *, district=None, cluster=None, school=None, provisional=False
         (sc.round.name, total_now),
     ) if label]
     notes = [] if previous else ["ยังไม่มีรอบก่อนหน้าให้เทียบ"]
+    if unmatched:
+        notes.append(f"{unmatched} โรงเรียนไม่มีข้อมูลที่รับรองแล้วในรอบก่อน จึงไม่นับในยอดเพิ่ม/ลดรวม")
     return sc.report("change", "การเปลี่ยนแปลงจำนวนนักเรียนระหว่างรอบ", tables, chart=chart,
                      chart_title="จำนวนนักเรียนรวมแต่ละรอบ", notes=notes)
 

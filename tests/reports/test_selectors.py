@@ -194,6 +194,14 @@ def test_change_against_the_previous_round_and_a_year_earlier(world):
     assert report.chart == [("10 พฤศจิกายน 2568", 12), ("10 มิถุนายน 2569", 16), ("10 พฤศจิกายน 2569", 14)]
 
 
+def test_a_school_without_certified_figures_last_round_is_no_gain(world):
+    world.c.submissions.filter(round=world.nov).update(status=CERTIFIED)  # June stays in draft
+    report = selectors.change(world.nov)
+    assert report.rows[2][2:] == [None, None, 5, None, None]
+    assert report.totals == ["รวม", "", 12, 16, 19, -2, -12.5]
+    assert report.notes == ["1 โรงเรียนไม่มีข้อมูลที่รับรองแล้วในรอบก่อน จึงไม่นับในยอดเพิ่ม/ลดรวม"]
+
+
 def test_change_with_no_earlier_round(world):
     report = selectors.change(world.last_year)
     assert report.notes == ["ยังไม่มีรอบก่อนหน้าให้เทียบ"]
