@@ -147,11 +147,14 @@ def test_pdf_has_the_pages_numbers_in_thai_with_page_numbers(as_user, officer, w
     assert "\u25cc" not in text  # no dotted circles
 
 
-def test_pdf_in_thai_digits(as_user, officer, world):
-    response = as_user(officer).get(url("change", digits="th", format="pdf"))
-    text = pdf_text(response.content)
-    assert "หน้า ๑/๑" in text
-    assert "๖๔๐๑๐๑๐๑ บ้านเอ" in " ".join(text.split())
+def test_pdf_in_thai_digits_repeats_table_headers_on_each_page(as_user, officer, world):
+    response = as_user(officer).get(url("students", group_by="school", digits="th", format="pdf"))
+    pages = pdf_text(response.content).split("\f")
+    assert len([p for p in pages if p.strip()]) == 2  # the grade table runs onto page 2 (A4 landscape)
+    assert "หน้า ๑/๒" in pages[0] and "หน้า ๒/๒" in pages[1]
+    assert "ชั้น ชาย หญิง รวม" in pages[1]  # the header again, above the rest of the grade table
+    assert "รวมทั้งสิ้น ๘ ๖ ๑๔" in pages[1]
+    assert "๖๔๐๑๐๑๐๑" in pages[1]
 
 
 def test_xlsx_has_the_same_numbers_with_thai_headers(as_user, officer, world):
