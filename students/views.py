@@ -57,7 +57,9 @@ def _rounds(request):
 
 
 def _round_for(request):
-    """The round a page works on: ?round=<id>, else the latest. None when there is no round yet."""
+    """The round a page works on: ?round=<id>, else the current one as the home page has it (the open
+    round with the nearest deadline, else the latest), never a round only planned for later.
+    None when there is no round yet."""
     rounds = _rounds(request)
     wanted = request.GET.get("round") or request.POST.get("round")
     if wanted:
@@ -65,7 +67,8 @@ def _round_for(request):
         if chosen is None:
             raise Http404
         return chosen
-    return rounds[0] if rounds else None
+    current = Round.objects.current()
+    return next((r for r in rounds if r.pk == current.pk), None) if current else None
 
 
 def _no_round(request):

@@ -122,6 +122,17 @@ def test_list_shows_masked_ids_and_defaults_to_the_latest_round(as_user, staff, 
     assert "รอบก่อน" in as_user(staff).get(url("list", school, june)).content.decode()
 
 
+def test_list_defaults_to_the_open_round_not_one_planned_for_later(as_user, staff, school, round_):
+    # QA: with the 10 November round open and next year's June round already in the calendar, a
+    # teacher clicking "นักเรียน" landed on the empty planned round, days before the November deadline.
+    round_.state = Round.State.OPEN
+    round_.save()
+    Round.objects.create(academic_year=2570, kind="jun10", census_day=datetime.date(2027, 6, 10), name="มิ.ย. 2570")
+    make_record(school, round_, first_name="รอบที่เปิดอยู่")
+    html = as_user(staff).get(reverse("students:list", args=[school.smis_code])).content.decode()
+    assert "รอบที่เปิดอยู่" in html
+
+
 def test_list_filters_by_grade_room_and_search(as_user, staff, school, round_):
     make_record(school, round_, first_name="หนึ่ง", grade="P1", room=1)
     make_record(school, round_, first_name="สอง", grade="P2", room=2)
