@@ -111,3 +111,9 @@ def test_provincial_workbook_reads_back(as_user, officer, executive, nov):
     assert len(amphoe) == 5
     tambon = [list(row) for row in book["ตำบล"].iter_rows(values_only=True)]
     assert tambon[4] == ["เมืองสุโขทัย", "640101", "ธานี", 2, 0, 7, 7, 4, 2, 6, 0, 0, 0, 4, 9, 13]
+
+
+def test_publish_page_asks_for_confirmation(as_user, officer, nov):
+    page = as_user(officer).get(publish_url(nov)).content.decode()
+    assert "onsubmit=\"return confirm(" in page and 'data-testid="publish"' in page
+    assert as_user(officer).get(reverse("summary:page"), {"round": nov.pk}).content.decode().count("publish-link") == 1

@@ -102,3 +102,10 @@ def test_pdf_of_the_summary_without_personal_data(as_user, executive, nov):
 def test_executive_home_links_to_the_summary(as_user, executive):
     body = as_user(executive).get(reverse("home")).content.decode()
     assert reverse("summary:page") in body
+
+
+def test_summary_queries_do_not_grow_with_schools(as_user, executive, nov, django_assert_max_num_queries):
+    client = as_user(executive)
+    client.get(reverse("summary:page"), {"round": nov.pk})  # warm the session and the user
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("summary:page"), {"round": nov.pk}).status_code == 200
