@@ -36,6 +36,8 @@ __all__ = ["ImportRefused", "FileRefused", "Preview", "import_preview", "import_
 
 MSG_LOCKED = ("ข้อมูลนักเรียนรอบนี้ของโรงเรียนถูกล็อก (รับรองแล้ว หรือปิดรอบแล้ว) จึงแก้ไขหรือนำเข้าไม่ได้ "
               "จนกว่าสำนักงานเขตจะเปิดให้แก้ไข")
+MSG_REMOVALS = ("ยังไม่ได้บันทึก: ไฟล์นี้จะลบนักเรียน {n:,} คนที่ไม่มีในไฟล์ออกจากรอบนี้ "
+                "ถ้าไฟล์มีนักเรียนไม่ครบ ให้ยกเลิกแล้วนำเข้าไฟล์ที่มีนักเรียนทั้งโรงเรียน หรือติ๊กยืนยันการลบแล้วบันทึกอีกครั้ง")
 MSG_BLOCKED = "ยังนำเข้าไม่ได้: ไฟล์มีข้อผิดพลาด {n:,} รายการ แก้ไขแล้วนำเข้าใหม่ (ยังไม่มีการบันทึกข้อมูลใด ๆ)"
 MSG_RECORD_BLOCKED = "ยังบันทึกไม่ได้: มีข้อผิดพลาด {n} รายการ"
 MSG_WRONG_RECORD = "ระเบียนนี้ไม่ใช่ของโรงเรียนและรอบที่เลือก"
@@ -111,7 +113,7 @@ def import_preview(*, school, round, data, filename):
     return preview
 
 
-def import_commit(*, school, round, data, filename, user):
+def import_commit(*, school, round, data, filename, user, allow_removals=True):
     """Make the school's round hold exactly the file, in one transaction; returns the Preview of what was done.
 
     Raises ImportRefused (FileRefused for an unreadable file) when anything blocks: then nothing
@@ -127,6 +129,10 @@ def import_commit(*, school, round, data, filename, user):
         if not preview.can_commit:
             errors = preview.errors
             raise ImportRefused(MSG_BLOCKED.format(n=len(errors)), errors)
+        if preview.removed and not allow_removals:
+            # A file holding only some students would silently delete the rest: the page asks
+            # the person to say, with a tick, that the removals are meant.
+            raise ImportRefused(MSG_REMOVALS.format(n=preview.removed), [])
         _write(plan, school=school, round=round, user=user,
                reason=f"นำเข้าไฟล์ {filename}"[:100])
         # The preview has just checked exactly what is now stored: reuse its counts (file-level

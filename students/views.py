@@ -454,7 +454,7 @@ def import_confirm(request, smis_code):
         # One transaction inside the service: either the round holds the whole file or nothing changed.
         result = services.import_commit(
             school=school, round=round_, data=pending["path"].read_bytes(), filename=pending["filename"],
-            user=request.user,
+            user=request.user, allow_removals=request.POST.get("confirm_removals") == "on",
         )
     except services.ImportRefused as refusal:
         messages.error(request, refusal.message)

@@ -616,3 +616,24 @@ def test_uploads_left_unconfirmed_are_swept_away(as_user, staff, school, round_,
     os.utime(stale, (old, old))
     upload(as_user(staff), school, round_, dmc_file([{"person_id": CITIZEN_IDS[0]}]))
     assert not stale.exists() and len(list(folder.iterdir())) == 1
+
+
+def test_a_file_that_would_remove_students_needs_a_tick_and_says_how_many(as_user, staff, school, round_):
+    # A teacher importing only the new pupil must not wipe the rest of the school by accident.
+    for n, pid in enumerate(CITIZEN_IDS[:3], start=1):
+        make_record(school, round_, person_id=pid, student_number=str(n))
+    client = as_user(staff)
+    upload(client, school, round_, dmc_file([{"person_id": CITIZEN_IDS[0], "student_number": "1"}]))
+    preview = client.get(url("import_preview", school, round_))
+    html = preview.content.decode()
+    assert preview.context["preview"].removed == 2
+    assert 'data-testid="removal-warning"' in html and 'name="confirm_removals"' in html
+
+    response = client.post(url("import_confirm", school, round_), follow=True)
+    assert StudentRecord.objects.filter(school=school, round=round_).count() == 3  # nothing removed
+    assert "2" in " ".join(str(m) for m in response.context["messages"])
+
+    client.post(url("import_confirm", school, round_), {"confirm_removals": "on"})
+    assert list(StudentRecord.objects.filter(school=school, round=round_).values_list("person_id", flat=True)) == [
+        CITIZEN_IDS[0]
+    ]
