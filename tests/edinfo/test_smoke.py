@@ -29,3 +29,18 @@ def test_logged_in_user_opening_login_goes_home(as_user, officer):
     response = as_user(officer).get(reverse("login"))
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_a_refused_page_explains_itself_in_thai_with_the_menu(as_user, executive, school):
+    # An executive who follows an old link to a school's edit page gets a page in the portal's
+    # own layout, in Thai, with a way home — not a bare "403 Forbidden".
+    response = as_user(executive).get(reverse("schools:edit", args=[school.smis_code]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'data-testid="error-403"' in html and 'lang="th"' in html and reverse("home") in html
+
+
+def test_a_missing_page_is_404_in_the_portal_layout(as_user, staff):
+    response = as_user(staff).get("/schools/99999999/")
+    assert response.status_code == 404
+    assert 'data-testid="error-404"' in response.content.decode()
