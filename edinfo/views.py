@@ -31,12 +31,24 @@ def home(request):
             StudentRecord.objects.filter(round=round_, school__in=schools)
             .values_list("school_id").annotate(n=Count("pk")).order_by()
         )
+    # A school the office returned or reopened in another round (often one that has closed)
+    # must hear about it here too, not only in the current round.
+    elsewhere = {}
+    other = Submission.objects.filter(school__in=schools, status=Submission.Status.RETURNED).select_related("round")
+    for submission in other.exclude(round=round_) if round_ else other:
+        elsewhere.setdefault(submission.school_id, []).append({
+            "round": submission.round,
+            "url": reverse(
+                "collection:submission", kwargs={"round_id": submission.round_id, "smis_code": submission.school.smis_code}
+            ),
+        })
     cards = []
     for school in schools:
         role = next((m.role for m in school.memberships.all() if m.user_id == request.user.pk), None)
         cards.append({
             "school": school, "role": role, "todo": school_todo(school),
             "collection": _collection_card(round_, school, submissions.get(school.pk), role, records.get(school.pk, 0)),
+            "returned_elsewhere": elsewhere.get(school.pk, []),
         })
     return render(request, "edinfo/home_school.html", {"cards": cards})
 

@@ -87,3 +87,19 @@ def test_executive_sees_aggregates_without_people(as_user, school, other_school,
     assert 'data-testid="stat-schools">2<' in page
     for personal in ("สมหญิง", "ขยันดี", "kru_somying", "ประเสริฐ ใจดี"):
         assert personal not in page
+
+
+def test_a_school_returned_in_a_closed_round_is_told_on_its_home(as_user, staff, school):
+    # The office reopened the school's June data after June closed; November is the current round.
+    import datetime
+
+    from collection.models import Round, Submission
+
+    june = Round.objects.create(academic_year=2569, kind="jun10", census_day=datetime.date(2026, 6, 10),
+                                name="10 มิถุนายน 2569", state=Round.State.CLOSED)
+    Round.objects.create(academic_year=2569, kind="nov10", census_day=datetime.date(2026, 11, 10),
+                         name="10 พฤศจิกายน 2569", state=Round.State.OPEN, closes_on=datetime.date(2026, 11, 30))
+    Submission.objects.create(round=june, school=school, status=Submission.Status.RETURNED)
+    html = as_user(staff).get("/").content.decode()
+    assert 'data-testid="returned-elsewhere"' in html
+    assert "10 มิถุนายน 2569" in html and f"/collection/{june.pk}/{school.smis_code}/" in html
