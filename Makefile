@@ -51,5 +51,10 @@ bench-import: install
 bench-board: install
 	$(PY) bench/bench_board.py
 
+# The report selectors and a report PDF at national scale (~6.5M synthetic students, COPY-loaded) on
+# PostgreSQL, in a database of its own. BENCH_STUDENTS=300000 for a quick run.
+bench-reports: install
+	$(PY) bench/bench_reports.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
