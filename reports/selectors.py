@@ -616,5 +616,5 @@ def nutrition(round, *, district=None, cluster=None, school=None, provisional=Fa
         notes.append(f"ประเมินไม่ได้ {unclassified:,} คน: อายุนอกช่วงแรกเกิด–19 ปี หรือค่า z-score "
                      f"เกิน ±{NUTRITION_IMPLAUSIBLE_Z} SD (WHO ถือว่าน่าจะบันทึกผิด)")
     chart = [(label, overall[i]) for i, (_b, label) in enumerate(NUTRITION_BANDS)]
-    return sc.report("bmi", "ภาวะโภชนาการของนักเรียน (ดัชนีมวลกายตามอายุ)", tables, chart=chart,
+    return sc.report("nutrition", "ภาวะโภชนาการของนักเรียน (ดัชนีมวลกายตามอายุ)", tables, chart=chart,
                      chart_title="จำนวนนักเรียนแต่ละภาวะโภชนาการ", notes=notes, landscape=True)

