@@ -100,6 +100,12 @@ class StudentRecord(models.Model):
             models.Index(fields=["round", "person_id"], name="student_round_person"),
             # Covering index for the grade × gender counts of a whole round (see STACK.md).
             models.Index(fields=["round", "school", "grade", "gender"], name="student_round_school_grade"),
+            # Official figures count students still studying: the same columns, only those rows, so
+            # the national grade × gender report is an index-only scan (bench/README.md: 2.5 s → 1.5 s).
+            models.Index(
+                fields=["round", "school", "grade", "gender"], condition=models.Q(status="studying"),
+                name="student_studying_grade",
+            ),
         ]
 
     def __str__(self):
