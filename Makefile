@@ -22,6 +22,7 @@ $(STAMP): requirements.txt constraints-build.txt
 	touch $(STAMP)
 
 run: install
+	@scripts/system-packages pdf
 	$(PY) manage.py compilemessages_py
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
