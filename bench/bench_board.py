@@ -22,10 +22,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import bench_database  # noqa: E402 – bench/ is on the path when run as a script
 
 BENCH_DB = "edinfo_bench_board"
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
@@ -37,25 +38,7 @@ TARGET_SECONDS = 0.5
 
 
 def _database():
-    """Create the bench database; return (its URL, a function that drops it)."""
-    import psycopg2
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-
-    def admin(sql):
-        connection = psycopg2.connect(admin_url)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-        connection.close()
-
-    admin(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    admin(f"CREATE DATABASE {BENCH_DB}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}")), lambda: admin(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    return bench_database(BENCH_DB)
 
 
 def _setup_django(url):

@@ -1,6 +1,6 @@
 """Browser tests: pytest-playwright driving Debian's Chromium against pytest-django's live server.
 
-Never `playwright install`: the browser is the system's /usr/bin/chromium. A failed test leaves
+Playwright never downloads a browser here: it drives the system's /usr/bin/chromium. A failed test leaves
 a screenshot under test-results/ (pytest-playwright's --screenshot, defaulted on here).
 """
 
