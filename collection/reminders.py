@@ -100,6 +100,17 @@ def last_return(submission):
     )
 
 
+def last_send_back(submission):
+    """The director's latest send-back, when it is the submission's latest step (so still current)."""
+    if submission.pk is None:
+        return None
+    latest = (
+        SubmissionEvent.objects.filter(submission=submission).exclude(action="comment")
+        .select_related("user").order_by("-at", "-pk").first()
+    )
+    return latest if latest is not None and latest.action == Action.SEND_BACK else None
+
+
 def todo(submission, role, *, records=None, returned=None):
     """The steps still owed by one role (staff or director) of the school, most urgent first.
 
@@ -116,6 +127,10 @@ def todo(submission, role, *, records=None, returned=None):
         returned = returned if returned is not None else last_return(submission)
         if returned is not None and returned.comment:
             items.append(_("The office returned the data with this reason: %(reason)s") % {"reason": returned.comment})
+    if status == S.DRAFT:
+        sent_back = last_send_back(submission)
+        if sent_back is not None and sent_back.comment:
+            items.append(_("The director sent the data back with this note: %(reason)s") % {"reason": sent_back.comment})
     if role == access.STAFF and status in WAITING_ON[access.STAFF]:
         if round.collects_students and not records:
             items.append(_("Enter or import the students of this round."))

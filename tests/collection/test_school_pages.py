@@ -384,3 +384,20 @@ def test_the_records_count_is_from_the_data_not_a_click(as_user, officer, school
     assert StudentRecord.objects.count() == 2
     response = as_user(officer).get(page_url(round_, school))
     assert response.context["records"] == 2
+
+
+def test_the_directors_send_back_note_reaches_the_teachers_to_do(as_user, staff, director, school):
+    # A director who sends the data back with a note: the teacher must read it on the home page,
+    # not only deep in the thread.
+    import datetime
+
+    from collection.models import Round, Submission
+    from collection.services import submission_act
+
+    round_ = Round.objects.create(academic_year=2569, kind="nov10", census_day=datetime.date(2026, 11, 10),
+                                  name="10 พฤศจิกายน 2569", state=Round.State.OPEN,
+                                  closes_on=datetime.date(2026, 11, 30))
+    submission = Submission.objects.create(round=round_, school=school, status=Submission.Status.CONFIRMED)
+    submission_act(submission=submission, action="send_back", user=director, comment="ห้อง 2 ยังไม่ได้กรอกน้ำหนัก")
+    html = as_user(staff).get("/").content.decode()
+    assert "ห้อง 2 ยังไม่ได้กรอกน้ำหนัก" in html
