@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "collection",
     "students",
     "reports",
+    "bmn",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,6 @@ urlpatterns = [
     path("summary/", include("reports.summary_urls")),
     path("public/", include("reports.public_urls")),
     path("reports/", include("reports.urls")),
+    path("bmn/", include("bmn.urls")),
     path("admin/", admin.site.urls),
 ]

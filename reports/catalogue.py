@@ -6,12 +6,30 @@ from . import selectors
 
 
 @dataclass(frozen=True)
+class Param:
+    """A report's own setting beyond the place filters, e.g. a distance; passed to its selector
+    as a string (the selector checks it and says in a note what it used)."""
+
+    name: str
+    label: str
+    kind: str = "number"  # "number" or "select"
+    choices: object = None  # for "select": a callable returning [(value, label)]
+    step: str = "any"
+
+
+@dataclass(frozen=True)
 class Entry:
     name: str
     title: str
     description: str
     selector: object
     grouped: bool = False  # takes group_by (school, cluster, amphoe, area)
+    params: tuple = ()  # Param: the report's own settings, read from the query string
+
+    def param_values(self, query):
+        """The entry's own settings found in a query string (a QueryDict or a dict)."""
+        return {param.name: str(query[param.name]).strip() for param in self.params
+                if query.get(param.name) not in (None, "")}
 
 
 CATALOGUE = {

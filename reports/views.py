@@ -116,6 +116,7 @@ def report(request, name):
     if round is None:
         return render(request, "reports/no_round.html", {"entry": entry})
     filters = parse_filters(request.GET, request.user)
+    filters.update(entry.param_values(request.GET))
     group_by = request.GET.get("group_by", "")
     if group_by and group_by not in selectors.GROUP_BY:
         group_by = ""
@@ -139,5 +140,10 @@ def report(request, name):
     query.pop("format", None)
     query["round"] = round.pk
     context = report_context(result, digits=digits, query=query.urlencode())
-    context.update(entry=entry, group_by=group_by, groupings=selectors.GROUP_BY)
+    context.update(entry=entry, group_by=group_by, groupings=selectors.GROUP_BY,
+                   params=[(param, request.GET.get(param.name, ""),
+                            param.choices() if param.kind == "select" and param.choices else [])
+                           for param in entry.params],
+                   param_keep=[(key, value) for key, value in query.items()
+                               if key not in {param.name for param in entry.params}])
     return render(request, "reports/report.html", context)

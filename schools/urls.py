@@ -5,6 +5,7 @@ from . import views
 app_name = "schools"
 urlpatterns = [
     path("", views.school_list, name="list"),
+    path("map/", views.school_map, name="map"),
     path("<str:smis_code>/", views.school_detail, name="detail"),
     path("<str:smis_code>/edit/", views.school_edit, name="edit"),
 ]

@@ -53,3 +53,9 @@ def school_edit(request, smis_code):
         messages.success(request, _("The school's information was saved."))
         return redirect("schools:detail", smis_code=school.smis_code)
     return render(request, "schools/school_form.html", {"school": school, "form": form})
+
+
+@access.any_role
+def school_map(request):
+    """The school map (skeleton: filled in by the map work)."""
+    return render(request, "schools/map.html", {})

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--digits", choices=["th"], help="Thai digits")
         parser.add_argument("--format", choices=["html", "pdf", "xlsx"], default="html")
         parser.add_argument("--out", required=True, help="the file to write")
+        parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                            help="a report's own setting, e.g. --param distance=6 (repeatable)")
 
     def handle(self, *args, name, round, format, out, **options):
         try:
@@ -35,6 +37,12 @@ class Command(BaseCommand):
         filters = {key: options[key] for key in ("school", "district", "cluster") if options[key]}
         if options["provisional"]:
             filters["provisional"] = True
+        entry = catalogue.CATALOGUE[name]
+        given = dict(item.partition("=")[::2] for item in options["param"])
+        unknown = set(given) - {param.name for param in entry.params}
+        if unknown:
+            raise CommandError(f"{name} takes no setting {', '.join(sorted(unknown))}.")
+        filters.update(entry.param_values(given))
         report = catalogue.build(name, round, group_by=options["group_by"], **filters)
         digits = options["digits"] or ""
         if format == "pdf":
