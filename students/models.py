@@ -112,6 +112,15 @@ class StudentRecord(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def dashed_id(self):
+        """The full ID as printed on the card, 1-1017-00207-03-0 (a G-code or odd length as it is)."""
+        from stdnum.th import pin
+
+        if self.id_kind == codes.IdKind.GCODE or len(self.person_id) != 13 or not self.person_id.isdigit():
+            return self.person_id
+        return pin.format(self.person_id)
+
+    @property
     def masked_id(self):
         """1-1017-xxxxx-xx-9: enough to tell records apart, not enough to identify a person."""
         pid = self.person_id
