@@ -26,7 +26,10 @@ class BuddhistDateField(forms.DateField):
     """
 
     widget = forms.TextInput(attrs={"placeholder": "วว/ดด/ปปปป (พ.ศ.)", "inputmode": "numeric"})
-    default_error_messages = {"invalid": "กรอกวันเกิดเป็น วัน/เดือน/ปี พ.ศ. เช่น 25/06/2562"}
+    default_error_messages = {
+        "invalid": "กรอกวันเกิดเป็น วัน/เดือน/ปี พ.ศ. เช่น 25/06/2562",
+        "no_such_day": "ไม่มีวันที่ %(day)s/%(month)s/%(year)s ในปฏิทิน (ตรวจวันและเดือนอีกครั้ง)",
+    }
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -37,12 +40,14 @@ class BuddhistDateField(forms.DateField):
         if not match:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         day, month, year = (int(part) for part in match.groups())
+        typed = {"day": f"{day:02d}", "month": f"{month:02d}", "year": year}
         if year > 2400:
             year -= BE_OFFSET
         try:
             return datetime.date(year, month, day)
         except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+            # The form was right (31/02/2562): say that the day does not exist, not how to type a date.
+            raise forms.ValidationError(self.error_messages["no_such_day"], code="no_such_day", params=typed) from None
 
     def prepare_value(self, value):
         if isinstance(value, datetime.date):

@@ -236,8 +236,13 @@ def test_add_shows_blocking_errors_on_the_fields_in_thai(as_user, staff, school,
     assert response.status_code == 200
     form = response.context["form"]
     assert "เลขตรวจสอบหลักที่ 13 ไม่ถูกต้อง" in " ".join(form.errors["person_id"])
-    assert form.errors["birth_date"]
+    assert form.errors["birth_date"] == ["ไม่มีวันที่ 31/02/2563 ในปฏิทิน (ตรวจวันและเดือนอีกครั้ง)"]
     assert not StudentRecord.objects.exists()
+
+
+def test_a_birth_date_typed_wrongly_gets_the_format_hint(as_user, staff, school, round_):
+    response = as_user(staff).post(url("add", school, round_), {**FORM, "birth_date": "2563-13"})
+    assert response.context["form"].errors["birth_date"] == ["กรอกวันเกิดเป็น วัน/เดือน/ปี พ.ศ. เช่น 25/06/2562"]
 
 
 def test_add_refuses_a_second_record_of_the_same_person(as_user, staff, school, round_):
