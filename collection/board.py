@@ -30,7 +30,7 @@ from schools.models import AreaOffice, Cluster, District, Membership, School
 from students.exporting import neutralise
 
 from . import selectors, services
-from .models import Round, Submission
+from .models import Reminder, Round, Submission
 from .workflow import Action
 
 PAGE_SIZE = 100
@@ -217,7 +217,7 @@ def _acknowledge(request, round_, schools):
 
 def _remind(request, round_, schools):
     from .carry import submissions_for_all
-    from .reminders import send_reminders
+    from .reminders import DONE, send_reminders
 
     # A reminder names a submission: a school that has not started gets its draft, but only when
     # someone there can be told (as the daily reminders do), so "not started" stays meaningful.
@@ -233,8 +233,21 @@ def _remind(request, round_, schools):
     reminded = {reminder.submission_id for reminder in sent}
     if reminded:
         messages.success(request, _("Reminders sent to %(count)d schools.") % {"count": len(reminded)})
+    reminded_today = set(
+        Reminder.objects.filter(submission__in=submissions, sent_on=timezone.localdate())
+        .exclude(submission_id__in=reminded).values_list("submission_id", flat=True)
+    )
+
+    def why_not(submission):
+        # The one reason that applies, so the officer knows whether to phone the school.
+        if submission is not None and submission.status in DONE:
+            return _("already certified: nothing to remind")
+        if submission is not None and submission.pk in reminded_today:
+            return _("already reminded today")
+        return _("nobody at the school with an e-mail address for this step")
+
     skipped = [
-        (school, _("already reminded today, already certified, or nobody with an e-mail address"))
+        (school, why_not(by_school.get(school.pk)))
         for school in schools if getattr(by_school.get(school.pk), "pk", None) not in reminded
     ]
     _report_refusals(request, skipped, _("%(count)d schools not reminded:"))

@@ -391,6 +391,16 @@ def test_bulk_reminder_mails_the_schools_once_a_day(as_user, officer, district, 
     assert Reminder.objects.filter(submission__round=round_).count() == 2
     texts = "\n".join(str(m) for m in get_messages(again.wsgi_request))
     assert "บ้านร่าง" in texts and "บ้านกอไผ่" in texts
+    assert texts.count("เตือนไปแล้ววันนี้") == 2  # the one reason that applies, for each
+
+
+def test_bulk_reminder_says_a_certified_school_needs_none(as_user, officer, district, round_):
+    user = UserFactory(username="staff_certif", email="staff_certif@school.example")
+    Membership.objects.create(user=user, school=district["certif"], role=Membership.Role.STAFF)
+    response = bulk(as_user(officer), round_, "remind", [district["certif"]])
+    assert mail.outbox == []
+    texts = "\n".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "รับรองข้อมูลแล้ว ไม่ต้องเตือน" in texts and "เตือนไปแล้ววันนี้" not in texts
 
 
 def test_bulk_reminder_to_a_school_nobody_can_be_told(as_user, officer, district, round_):
@@ -398,7 +408,8 @@ def test_bulk_reminder_to_a_school_nobody_can_be_told(as_user, officer, district
     assert mail.outbox == []
     # It stays "not started": no draft is made for a reminder that cannot be sent.
     assert not Submission.objects.filter(school=district["idle"], round=round_).exists()
-    assert any("บ้านกอไผ่" in str(m) for m in get_messages(response.wsgi_request))
+    assert any("บ้านกอไผ่" in str(m) and "ไม่มีผู้รับผิดชอบขั้นตอนนี้ที่มีอีเมลในระบบ" in str(m)
+               for m in get_messages(response.wsgi_request))
 
 
 def test_bulk_reminder_leaves_out_schools_not_in_the_round(as_user, officer, district, round_):
