@@ -161,10 +161,10 @@ def _carry_message(request, result):
         messages.warning(request, _("There is no earlier round to carry students forward from."))
         return
     messages.success(request, _(
-        "%(students)d students of %(schools)d schools were carried forward from %(round)s as drafts; "
-        "%(graduated)d left as graduated."
-    ) % {"students": result.students, "schools": result.schools, "round": result.previous.name,
-         "graduated": result.graduated})
+        "%(students)s students of %(schools)s schools were carried forward from %(round)s as drafts; "
+        "%(graduated)s left as graduated."
+    ) % {"students": f"{result.students:,}", "schools": f"{result.schools:,}", "round": result.previous.name,
+         "graduated": f"{result.graduated:,}"})
     if result.skipped:
         messages.info(request, _("Left alone: %(list)s.") % {
             "list": "; ".join(f"{school.full_name} ({reason})" for school, reason in result.skipped)

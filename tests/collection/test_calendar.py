@@ -292,3 +292,19 @@ def test_calendar_queries_do_not_grow_with_the_rounds(request, as_user, school, 
                              name=f"r{year}")
     with django_assert_max_num_queries(len(one)):
         client.get(reverse("collection:calendar"))
+
+
+def test_the_carry_forward_message_writes_thousands_as_people_read_them(rf, rounds):
+    """A district carries 15,363 students, not 15363."""
+    from django.contrib.messages import get_messages as stored
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from collection.carry import CarryResult
+    from collection.views import _carry_message
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    _carry_message(request, CarryResult(previous=rounds[1], students=15363, graduated=1204, schools=130))
+    text = " ".join(str(m) for m in stored(request))
+    assert "15,363" in text and "1,204" in text and "130" in text
