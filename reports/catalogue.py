@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from . import selectors
+from . import mapping, selectors
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,16 @@ CATALOGUE = {
         Entry("nutrition", "ภาวะโภชนาการของนักเรียน (ดัชนีมวลกายตามอายุ)",
               "ผอม สมส่วน น้ำหนักเกิน อ้วน ตามเกณฑ์ WHO (BMI-for-age) จำแนกตามชั้น เพศ และโรงเรียน",
               selectors.nutrition),
+        Entry("small-schools", "โรงเรียนขนาดเล็กและโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุด",
+              "โรงเรียนขนาดเล็กแต่ละแห่ง โรงเรียนที่ใกล้ที่สุด และโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุดในระยะที่กำหนด "
+              "พร้อมระยะทางและขนาด", mapping.small_schools,
+              params=(Param("distance", "ระยะทางไม่เกิน (กม.)"),)),
+        Entry("nearest-schools", "ระยะทางถึงโรงเรียนที่ใกล้ที่สุด",
+              "โรงเรียนที่ใกล้ที่สุดของแต่ละโรงเรียน ระยะทาง และจำนวนโรงเรียนในระยะ 3, 5 และ 10 กม.",
+              mapping.nearest_schools),
+        Entry("enrolment-projection", "แนวโน้มจำนวนนักเรียนและการคาดการณ์ 5 ปี",
+              "จำนวนนักเรียนจริง 5 ปีล่าสุดของแต่ละโรงเรียนและค่าคาดการณ์อีก 5 ปีด้วยเส้นแนวโน้มเชิงเส้น",
+              mapping.enrolment_projection),
     ]
 }
 

@@ -40,3 +40,59 @@ def bar_chart(items, *, title="", width=640, number=str):
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+LINE_COLOURS = ("#2f6fb5", "#c0504d", "#5b9bd5", "#9bbb59")
+
+
+def line_chart(labels, lines, *, title="", width=640, height=240, number=str):
+    """SVG markup for lines over shared x labels (e.g. academic years).
+
+    `lines` is [(name, values, dashed)], values aligned with `labels`, None for no point (a gap);
+    each point has its value written above it, and a legend names the lines."""
+    labels = [str(label) for label in labels]
+    points = [value for _name, values, _dashed in lines for value in values if value is not None]
+    if not labels or not points:
+        return ""
+    top = 30 if title else 10
+    left, right, bottom = 50, 20, 46
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max(points) or 1
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def x(index):
+        return left + (index * step if len(labels) > 1 else plot_w / 2)
+
+    def y(value):
+        return top + plot_h - plot_h * value / peak
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" font-family="Sarabun, sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>" if title else "",
+    ]
+    if title:
+        parts.append(f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>')
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#888"/>')
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#888"/>')
+    parts.append(f'<text x="{left - 4}" y="{top + 4}" text-anchor="end">{escape(number(peak))}</text>')
+    parts.append(f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end">0</text>')
+    for index, label in enumerate(labels):
+        parts.append(f'<text x="{x(index):.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(label)}</text>')
+    for number_, (name, values, dashed) in enumerate(lines):
+        colour = LINE_COLOURS[number_ % len(LINE_COLOURS)]
+        coords = [(x(i), y(v), v) for i, v in enumerate(values) if v is not None]
+        if not coords:
+            continue
+        dash = ' stroke-dasharray="6 4"' if dashed else ""
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _v in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+        for px, py, value in coords:
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>'
+                         f'<text x="{px:.1f}" y="{py - 6:.1f}" text-anchor="middle">{escape(number(value))}</text>')
+        legend_x = left + number_ * 150
+        parts.append(f'<line x1="{legend_x}" y1="{height - 8}" x2="{legend_x + 24}" y2="{height - 8}" '
+                     f'stroke="{colour}" stroke-width="2"{dash}/>'
+                     f'<text x="{legend_x + 30}" y="{height - 4}">{escape(name)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -275,3 +275,31 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.school} ({self.get_role_display()})"
+
+
+class EnrolmentYear(models.Model):
+    """A school's student total for one academic year from before the portal (or copied from a
+    round), for the enrolment trend. A certified 10 June round of the same year overrides it."""
+
+    class Source(models.TextChoices):
+        IMPORTED = "imported", _("Imported (past records)")
+        ROUND = "round", _("From a data collection round")
+
+    school = models.ForeignKey(School, models.CASCADE, related_name="enrolment_years", verbose_name=_("school"))
+    academic_year = models.PositiveIntegerField(
+        _("academic year (BE)"), validators=[MinValueValidator(2400), MaxValueValidator(2700)]
+    )
+    students = models.PositiveIntegerField(_("students"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.IMPORTED)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment of a past year")
+        verbose_name_plural = _("enrolment of past years")
+        ordering = ["school", "academic_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "academic_year"], name="enrolment_year_unique_per_school")
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.academic_year}: {self.students}"
