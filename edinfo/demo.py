@@ -20,6 +20,10 @@ AREA_NAME = "สพป.สุโขทัย เขต 1"
 # The amphoe served by สพป.สุโขทัย เขต 1.
 AREA_DISTRICTS = ["6401", "6402", "6403", "6404", "6406"]
 SCHOOL_COUNT = 130
+# For the location check list: two schools never located, and one point typed wrong.
+UNLOCATED = (23, 92)
+MISPLACED = 46
+MISPLACED_OFFSET = Decimal("0.135")  # degrees of latitude: about 15 km
 
 NAME_HEADS = ["บ้าน", "บ้าน", "บ้าน", "วัด", "ชุมชนบ้าน", "อนุบาล"]
 NAME_WORDS = [
@@ -104,6 +108,10 @@ def build_district(seed=2569):
         name = f"{head}{rng.choice(NAME_WORDS)}"
         lat = tambon.latitude + Decimal(rng.uniform(-0.018, 0.018)).quantize(Decimal("0.000001"))
         lng = tambon.longitude + Decimal(rng.uniform(-0.018, 0.018)).quantize(Decimal("0.000001"))
+        if seq in UNLOCATED:
+            lat = lng = None
+        elif seq == MISPLACED:
+            lat += MISPLACED_OFFSET  # typed with a wrong digit: about 15 km north of its tambon
         complete = rng.random() > 0.15  # a few entries still lack contact details, as in real life
         school, _ = School.objects.update_or_create(
             smis_code=f"{AREA_CODE}{seq:04d}",
@@ -116,8 +124,8 @@ def build_district(seed=2569):
                 "province_id": "64",
                 "subdistrict": tambon,
                 "address": f"หมู่ {rng.randint(1, 14)}",
-                "latitude": lat if seq % 23 else None,
-                "longitude": lng if seq % 23 else None,
+                "latitude": lat,
+                "longitude": lng,
                 "phone": f"055-{rng.randint(600000, 699999)}" if complete else "",
                 "email": f"school{AREA_CODE}{seq:04d}@example.ac.th" if complete else "",
                 "director_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",

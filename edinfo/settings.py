@@ -193,6 +193,12 @@ EDINFO_OFFICE_NAME = env("EDINFO_OFFICE_NAME", "สำนักงานเข�
 EDINFO_AREA_CODE = env("EDINFO_AREA_CODE", "6401")
 # The portal's public address, for links in e-mails (reminders, workflow notices).
 EDINFO_SITE_URL = env("EDINFO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The school map's background tiles: any {z}/{x}/{y} tile server (an office's own, for one); empty
+# for no tiles at all (markers on a plain background, as when the office is offline).
+EDINFO_MAP_TILE_URL = env("EDINFO_MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+EDINFO_MAP_TILE_ATTRIBUTION = env(
+    "EDINFO_MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60

@@ -1,4 +1,9 @@
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import School
 
@@ -26,3 +31,82 @@ class SchoolForm(forms.ModelForm):
         if self.instance.pk and "obec_code" not in self.changed_data:
             exclusions.add("obec_code")
         return exclusions
+
+
+def _coordinate(value):
+    """A decimal number from what a person typed: Thai digits and a comma as decimal point allowed."""
+    value = value.strip().translate(THAI_DIGITS).replace(" ", "")
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")
+    return Decimal(value)
+
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+PAIR = re.compile(r"^\s*(-?[\d๐-๙]+(?:\.[\d๐-๙]+)?)\s*[,;\s]\s*(-?[\d๐-๙]+(?:\.[\d๐-๙]+)?)\s*$")
+
+
+class LocationForm(forms.ModelForm):
+    """A school's point: typed, pasted ("16.99, 99.82" in the latitude box), or picked on the map.
+    Saved through the model, so its history keeps the old point."""
+
+    latitude = forms.CharField(label=_("Latitude"), required=False,
+                               widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    longitude = forms.CharField(label=_("Longitude"), required=False,
+                                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+
+    class Meta:
+        model = School
+        fields = ["latitude", "longitude"]
+
+    def _number(self, name, text):
+        try:
+            number = _coordinate(text)
+        except InvalidOperation:
+            self.add_error(name, _("Type a number in decimal degrees, e.g. 17.0123."))
+            return None
+        if not number.is_finite():
+            self.add_error(name, _("Type a number in decimal degrees, e.g. 17.0123."))
+            return None
+        return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+    def clean(self):
+        data = super().clean()
+        lat_text = (self.data.get("latitude") or "").strip()
+        lng_text = (self.data.get("longitude") or "").strip()
+        pair = PAIR.match(lat_text) if lat_text and not lng_text else None
+        if pair:  # both pasted into the first box, as map apps copy them
+            lat_text, lng_text = pair.groups()
+        if not lat_text and not lng_text:
+            data["latitude"] = data["longitude"] = None
+            return data
+        if not lat_text or not lng_text:
+            raise ValidationError(_("Give both latitude and longitude, or leave both empty to clear the location."))
+        lat = self._number("latitude", lat_text)
+        lng = self._number("longitude", lng_text)
+        if lat is None or lng is None:
+            return data
+        if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LNG_RANGE[0] <= lng <= LNG_RANGE[1]):
+            if LNG_RANGE[0] <= lat <= LNG_RANGE[1] and LAT_RANGE[0] <= lng <= LNG_RANGE[1]:
+                raise ValidationError(_("The latitude and longitude seem to be swapped: latitude comes first "
+                                        "(about 5–21 in Thailand), then longitude (about 97–106)."))
+            raise ValidationError(_("The point is outside Thailand: latitude must be between 5 and 21 "
+                                    "and longitude between 97 and 106."))
+        data["latitude"], data["longitude"] = lat, lng
+        return data
+
+    def _post_clean(self):
+        # The cleaned values are Decimals (or None); put them on the instance ourselves, and let
+        # the model check the rest as it always does.
+        if not self.errors:
+            self.instance.latitude = self.cleaned_data.get("latitude")
+            self.instance.longitude = self.cleaned_data.get("longitude")
+            try:
+                self.instance.full_clean(exclude=[f.name for f in School._meta.fields
+                                                  if f.name not in ("latitude", "longitude")],
+                                         validate_unique=False)
+            except ValidationError as error:
+                self._update_errors(error)
+
+
+LAT_RANGE = (Decimal(5), Decimal(21))
+LNG_RANGE = (Decimal(97), Decimal(106))

@@ -1,0 +1,183 @@
+/* The school map (templates/schools/map.html): markers from the page's own JSON, tiles optional.
+ *
+ * Works offline: without a tile server (empty EDINFO_MAP_TILE_URL) or when tiles fail to load,
+ * the markers stand on the container's plain background and the view fits the schools. */
+(function () {
+  "use strict";
+  var el = document.getElementById("school-map");
+  if (!el || !window.L) {
+    return;
+  }
+  var data = JSON.parse(document.getElementById("map-data").textContent);
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var labels = config.labels;
+
+  function esc(value) {
+    return String(value === null || value === undefined ? "" : value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+  function num(value) {
+    return value === null || value === undefined ? labels.unknown : Number(value).toLocaleString("th-TH");
+  }
+
+  var map = L.map(el, {zoomControl: true, attributionControl: true});
+  if (config.tileUrl) {
+    var tiles = L.tileLayer(config.tileUrl, {attribution: config.tileAttribution, maxZoom: 19});
+    var failures = 0;
+    tiles.on("tileerror", function () {
+      failures += 1;
+      if (failures >= 4) {
+        el.classList.add("tiles-unavailable");
+      }
+    });
+    tiles.on("tileload", function () {
+      el.classList.add("tiles-loaded");
+    });
+    tiles.addTo(map);
+  }
+
+  var byState = data.colour === "state";
+  var legend = byState ? data.states : data.sizes;
+
+  function radius(students) {
+    return students === null ? 4 : 3 + Math.sqrt(students) * 0.45;
+  }
+
+  function popup(row) {
+    var place = data.places[row[8]];
+    var url = config.schoolUrl.replace("00000000", encodeURIComponent(row[5]));
+    var lines = [
+      "<strong>" + esc(row[7]) + "</strong>",
+      esc(labels.codes.replace("%(smis)s", row[5]).replace("%(obec)s", row[6])),
+      esc(labels.tambon) + " " + esc(place[0]) + " " + esc(labels.amphoe) + " " + esc(place[1]),
+      esc(labels.students) + ": " + esc(num(row[2])) + " · " + esc(labels.size) + ": " + esc(data.sizes[row[3]].label)
+    ];
+    if (row[4] !== null && data.states.length) {
+      lines.push(esc(labels.state) + ": " + esc(data.states[row[4]].label));
+    }
+    lines.push('<a href="' + esc(url) + '" data-testid="popup-link">' + esc(labels.open) + "</a>");
+    return '<div class="school-popup">' + lines.join("<br>") + "</div>";
+  }
+
+  var markers = [];
+  var bounds = [];
+  data.schools.forEach(function (row) {
+    var colourIndex = byState ? row[4] : row[3];
+    var colour = legend[colourIndex] ? legend[colourIndex].colour : "#868e96";
+    var marker = L.circleMarker([row[0], row[1]], {
+      radius: radius(row[2]), color: "#343a40", weight: 1, fillColor: colour, fillOpacity: 0.85,
+      className: "school-marker"
+    });
+    marker.bindPopup(function () { return popup(row); });
+    markers.push(marker);
+    bounds.push([row[0], row[1]]);
+  });
+
+  var plain = L.featureGroup(markers);
+  var clustered = null;
+  if (L.markerClusterGroup) {
+    clustered = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true});
+    clustered.addLayers(markers);
+  }
+  var toggle = document.getElementById("map-cluster");
+  var current = null;
+  function show(useClusters) {
+    if (current) {
+      map.removeLayer(current);
+    }
+    current = useClusters && clustered ? clustered : plain;
+    current.addTo(map);
+  }
+
+  if (bounds.length) {
+    map.fitBounds(bounds, {padding: [24, 24], maxZoom: 14});
+  } else {
+    map.setView([15.5, 100.9], 6); // Thailand
+  }
+  show(toggle ? toggle.checked : true);
+  if (toggle) {
+    toggle.addEventListener("change", function () { show(toggle.checked); });
+  }
+  el.dataset.markers = String(markers.length);
+  el.dataset.ready = "1";
+
+  // จปฐ. overlay (office roles): one circle per tambon, area following the number of persons failing.
+  var bmn = document.getElementById("bmn-layer");
+  var note = document.getElementById("bmn-note");
+  var bmnLayer = null;
+  function bmnPopup(p) {
+    var lines = ["<strong>" + esc(p.name) + "</strong>" + (p.district ? " · " + esc(p.district) : "")];
+    if (p.survey) {
+      lines.push(esc(p.survey));
+    }
+    lines.push(esc(labels.bmnFails) + ": " + esc(num(p.fails)));
+    (p.indicators || []).forEach(function (ind) {
+      lines.push(esc(ind.no) + ". " + esc(ind.name) + ": " + esc(num(ind.fails)) + " / " + esc(num(ind.all)));
+    });
+    if (p.schools !== undefined && p.schools !== null) {
+      lines.push(esc(labels.bmnSchools) + ": " + esc(num(p.schools)) + " · " + esc(labels.bmnStudents) + ": " + esc(num(p.students)));
+    }
+    if (p.url) {
+      lines.push('<a href="' + esc(p.url) + '">' + esc(labels.bmnOpen) + "</a>");
+    }
+    return '<div class="bmn-popup">' + lines.join("<br>") + "</div>";
+  }
+  function drawBmn(collection) {
+    var features = (collection && collection.features) || [];
+    var max = 0;
+    features.forEach(function (f) { max = Math.max(max, Number(f.properties.fails) || 0); });
+    bmnLayer = L.featureGroup();
+    features.forEach(function (f) {
+      var p = f.properties || {};
+      var c = f.geometry && f.geometry.coordinates;
+      if (!c) {
+        return;
+      }
+      var fails = Number(p.fails) || 0;
+      var metres = max ? 3000 * Math.sqrt(fails / max) : 0;
+      L.circle([c[1], c[0]], {
+        radius: Math.max(metres, 150), color: "#c92a2a", weight: 1, fillColor: "#fa5252", fillOpacity: 0.3,
+        className: "bmn-circle"
+      }).bindPopup(bmnPopup(p)).addTo(bmnLayer);
+    });
+    if (note) {
+      note.textContent = features.length ? "" : labels.bmnEmpty;
+    }
+    return bmnLayer;
+  }
+  if (bmn) {
+    bmn.addEventListener("change", function () {
+      if (!bmn.checked) {
+        if (bmnLayer) {
+          map.removeLayer(bmnLayer);
+        }
+        return;
+      }
+      if (bmnLayer) {
+        bmnLayer.addTo(map);
+        return;
+      }
+      fetch(bmn.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/geo+json, application/json"}})
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.json();
+        })
+        .then(function (collection) {
+          var layer = drawBmn(collection);
+          if (bmn.checked) {
+            layer.addTo(map);
+            layer.bringToBack();
+          }
+        })
+        .catch(function () {
+          if (note) {
+            note.textContent = labels.bmnError;
+          }
+          bmn.checked = false;
+        });
+    });
+  }
+}());
