@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import IndicatorSet
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Survey year (B.E.)"), min_value=2540, max_value=2700, initial=2561,
+        help_text=_("The year the households were surveyed, e.g. 2561."),
+    )
+    indicator_set = forms.ModelChoiceField(
+        label=_("Indicator set"), queryset=IndicatorSet.objects.all(), empty_label=None,
+    )
+    files = MultipleFileField(
+        label=_("TPMAP files"),
+        help_text=_("One or more of the amphoe, tambon and village \"common\" files (CSV or Excel)."),
+    )
+
+
+class IndicatorSetForm(forms.Form):
+    code = forms.RegexField(label=_("Code"), regex=r"^[0-9A-Za-z\-_.]{1,20}$", max_length=20,
+                            help_text=_("e.g. 2566-2570"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    first_year = forms.IntegerField(label=_("First year (B.E.)"), min_value=2500, max_value=2700, required=False)
+    last_year = forms.IntegerField(label=_("Last year (B.E.)"), min_value=2500, max_value=2700, required=False)
+    file = forms.FileField(
+        label=_("Indicator file (CSV)"),
+        help_text=_("Columns indicator_no, name_th, category_no, category_name, is_education (1 or 0)."),
+    )

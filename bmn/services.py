@@ -1,0 +1,170 @@
+"""Writing a จปฐ. survey: every file checked first, then all written in one transaction or none.
+
+Re-importing a level of the same survey (year, indicator set, province) replaces that level's rows.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from schools.models import District, Province, Subdistrict
+from students.checks import ERROR, WARNING, Problem
+
+from . import importing
+from .importing import AMPHOE, ID_COLUMNS, LEVEL_TH, TAMBON, VILLAGE
+from .models import AreaResult, IndicatorResult, Survey
+
+MSG_UNRESOLVED_TAMBON = "รหัสนี้ไม่อยู่ในทะเบียนตำบล (อาจเป็นรหัสเขตเทศบาล) นำเข้าได้ และจะแสดงแยกไว้ภายใต้อำเภอ{district}"
+MSG_UNRESOLVED_VILLAGE = "รหัสตำบล {tambon} ของหมู่บ้านนี้ไม่อยู่ในทะเบียนตำบล (อาจเป็นรหัสเขตเทศบาล)"
+MSG_UNRESOLVED_AMPHOE = "รหัสนี้ไม่อยู่ในทะเบียนอำเภอ"
+MSG_MISSING_TAMBON = "ตำบล {code} {name} (อำเภอ{district}) ไม่มีในไฟล์"
+MSG_MISSING_AMPHOE = "อำเภอ {code} {name} ไม่มีในไฟล์"
+MSG_TWO_FILES = "ส่งไฟล์ระดับ{level}มาแล้วในไฟล์ {other}: เลือกไฟล์ละระดับ"
+MSG_PROVINCES = "ไฟล์ที่ส่งมาเป็นข้อมูลต่างจังหวัดกัน (รหัส {codes}): นำเข้าครั้งละหนึ่งจังหวัด"
+MSG_BLOCKED = "ยังนำเข้าไม่ได้: พบข้อผิดพลาด {n:,} รายการ แก้ไขแล้วนำเข้าใหม่ (ยังไม่มีการบันทึกข้อมูลใด ๆ)"
+ID_COLUMN = {level: column for column, (level, _) in ID_COLUMNS.items()}
+
+
+@dataclass
+class ImportResult:
+    year: int
+    indicator_set: object
+    files: list = field(default_factory=list)  # importing.ParsedFile
+    problems: list = field(default_factory=list)  # across files
+    survey: object = None
+    committed: bool = False
+    written: dict = field(default_factory=dict)  # level → rows written
+    replaced: dict = field(default_factory=dict)  # level → rows of an earlier import replaced
+
+    @property
+    def error_count(self):
+        return sum(len(f.errors) for f in self.files) + sum(1 for p in self.problems if p.level == ERROR) + sum(
+            1 for f in self.files if f.refused)
+
+    @property
+    def blocked_message(self):
+        return MSG_BLOCKED.format(n=self.error_count)
+
+    @property
+    def summary_lines(self):
+        lines = []
+        for level in (AMPHOE, TAMBON, VILLAGE):
+            if level in self.written:
+                line = f"ระดับ{LEVEL_TH[level]}: นำเข้า {self.written[level]:,} แถว"
+                if self.replaced.get(level):
+                    line += f" (แทนที่ข้อมูลเดิม {self.replaced[level]:,} แถว)"
+                lines.append(line)
+        return lines
+
+
+def import_files(*, year, indicator_set, files, user=None, notes=""):
+    """files: [(filename, bytes)]. Returns an ImportResult; writes only when nothing blocks."""
+    indicators = list(indicator_set.indicators.all())
+    result = ImportResult(year=year, indicator_set=indicator_set)
+    levels = {}
+    for filename, data in files:
+        parsed = importing.parse(data, filename, indicators)
+        result.files.append(parsed)
+        if parsed.level and not parsed.refused:
+            if parsed.level in levels:
+                result.problems.append(Problem("file", ERROR, MSG_TWO_FILES.format(
+                    level=LEVEL_TH[parsed.level], other=levels[parsed.level].filename)))
+            levels.setdefault(parsed.level, parsed)
+    provinces = sorted({f.province_code for f in result.files if f.province_code})
+    if len(provinces) > 1:
+        result.problems.append(Problem("file", ERROR, MSG_PROVINCES.format(codes=", ".join(provinces))))
+    if result.error_count or not levels:
+        return result
+    province_code = provinces[0]
+    for parsed in levels.values():
+        _resolve(parsed, province_code)
+    with transaction.atomic():
+        survey, _ = Survey.objects.get_or_create(
+            year=year, indicator_set=indicator_set, province_code=province_code,
+            defaults={"province": Province.objects.filter(code=province_code).first(), "imported_by": user,
+                      "notes": notes},
+        )
+        survey.imported_by = user or survey.imported_by
+        if notes:
+            survey.notes = notes
+        survey.save()
+        by_number = {i.number: i for i in indicators}
+        for level, parsed in levels.items():
+            result.replaced[level] = _replace(survey, level)
+            result.written[level] = _write(survey, parsed, by_number)
+    result.survey = survey
+    result.committed = True
+    return result
+
+
+def _resolve(parsed, province_code):
+    """Set district/subdistrict ids on the rows and add warnings for what does not resolve."""
+    districts = dict(District.objects.filter(province_id=province_code).values_list("code", "name_th"))
+    tambons = {
+        code: (name, district, district_name)
+        for code, name, district, district_name in Subdistrict.objects.filter(
+            district__province_id=province_code).values_list("code", "name_th", "district_id", "district__name_th")
+    }
+    column = ID_COLUMN[parsed.level]
+
+    def warn(message, row=None, value=""):
+        parsed.problems.append(Problem("resolve", WARNING, message, row=row, column=column, value=value))
+
+    codes = set()
+    for row in parsed.rows:
+        code = row["code"]
+        codes.add(code)
+        row["district_code"] = code[:4]
+        row["district_id"] = code[:4] if code[:4] in districts else None
+        row["tambon_code"] = code[:6] if parsed.level != AMPHOE else ""
+        row["village_code"] = code[:8] if parsed.level == VILLAGE else ""
+        row["subunit"] = code[8:10] if parsed.level == VILLAGE else ""
+        row["subdistrict_id"] = row["tambon_code"] if row["tambon_code"] in tambons else None
+        if parsed.level == AMPHOE and not row["district_id"]:
+            warn(MSG_UNRESOLVED_AMPHOE, row["row_number"], code)
+        elif parsed.level == TAMBON and not row["subdistrict_id"]:
+            district = districts.get(code[:4], f"รหัส {code[:4]} (ไม่อยู่ในทะเบียน)")
+            warn(MSG_UNRESOLVED_TAMBON.format(district=district), row["row_number"], code)
+        elif parsed.level == VILLAGE and not row["subdistrict_id"]:
+            warn(MSG_UNRESOLVED_VILLAGE.format(tambon=code[:6]), row["row_number"], code)
+    if parsed.level == AMPHOE:
+        for code, name in sorted(districts.items()):
+            if code not in codes:
+                warn(MSG_MISSING_AMPHOE.format(code=code, name=name))
+    elif parsed.level == TAMBON:
+        for code, (name, _, district_name) in sorted(tambons.items()):
+            if code not in codes:
+                warn(MSG_MISSING_TAMBON.format(code=code, name=name, district=district_name))
+    elif parsed.level == VILLAGE:
+        present = {code[:6] for code in codes}
+        for code, (name, _, district_name) in sorted(tambons.items()):
+            if code not in present:
+                warn("ไม่มีหมู่บ้านของ" + MSG_MISSING_TAMBON.format(code=code, name=name, district=district_name)
+                     .replace(" ไม่มีในไฟล์", "") + " ในไฟล์")
+
+
+def _replace(survey, level):
+    areas = AreaResult.objects.filter(survey=survey, level=level)
+    count = areas.count()
+    if count:
+        IndicatorResult.objects.filter(area__survey=survey, area__level=level).delete()
+        areas.delete()
+    return count
+
+
+def _write(survey, parsed, by_number):
+    fields = ("households", "persons", "mof_registered", "mof_verified", "elderly", "disabled",
+              "chronic_patients", "happiness", "row_number", "code", "district_code", "tambon_code",
+              "village_code", "subunit", "district_id", "subdistrict_id")
+    areas = AreaResult.objects.bulk_create(
+        [AreaResult(survey=survey, level=parsed.level, filename=parsed.filename[:200],
+                    **{name: row[name] for name in fields}) for row in parsed.rows],
+        batch_size=500,
+    )
+    results = [
+        IndicatorResult(area=area, indicator=by_number[number], applies=applies, fails=fails)
+        for area, row in zip(areas, parsed.rows, strict=True)
+        for number, (applies, fails) in row["results"].items()
+    ]
+    IndicatorResult.objects.bulk_create(results, batch_size=2000)
+    return len(areas)
