@@ -270,16 +270,6 @@ EXPORT_COLUMNS = [
     ("เพิ่ม/ลด", 10), ("เพิ่ม/ลด (%)", 10), ("ข้อผิดพลาดที่ต้องแก้", 12), ("ข้อควรตรวจสอบ", 14),
     ("ความครบถ้วน (%)", 12), ("เกินกำหนด", 10), ("เคลื่อนไหวล่าสุด", 20),
 ]
-STATE_TH = {
-    selectors.NOT_STARTED: "ยังไม่เริ่ม",
-    Submission.Status.DRAFT: "กำลังบันทึก",
-    Submission.Status.RETURNED: "ส่งกลับให้แก้ไข",
-    Submission.Status.CONFIRMED: "ยืนยันแล้ว (รอผู้อำนวยการรับรอง)",
-    Submission.Status.CERTIFIED: "รับรองแล้ว (รอเขตรับทราบ)",
-    Submission.Status.ACKNOWLEDGED: "เขตรับทราบแล้ว",
-}
-
-
 @access.require_roles(*OFFICE)
 def board_export(request, round_id):
     """The board as filtered (every row, not one page) as .xlsx with Thai headers."""
@@ -305,7 +295,7 @@ def board_export(request, round_id):
             row.smis_code, row.obec_code, neutralise(row.name),
             neutralise(row.subdistrict.district.name_th) if row.subdistrict_id else None,
             neutralise(row.cluster.name) if row.cluster_id else None,
-            STATE_TH.get(row.state, row.state), row.records, row.previous_records, row.change,
+            str(selectors.STATE_LABELS.get(row.state, row.state)), row.records, row.previous_records, row.change,
             round(row.change_pct, 1) if row.change_pct is not None else None,
             row.errors, row.warnings, round(row.completeness, 1),
             "เกินกำหนด" if selectors.is_row_overdue(row, data.overdue) else None,

@@ -438,7 +438,10 @@ def test_export_is_the_filtered_board_with_thai_headers(as_user, officer, distri
     data = {row[0]: dict(zip(headers, row, strict=False)) for row in rows[2:]}
     assert set(data) == {"64010001", "64010002", "64010005", "64010006", "64010007"}
     draft = data["64010002"]
-    assert draft["สถานะ"] == "กำลังบันทึก"
+    assert draft["สถานะ"] == "ฉบับร่าง"  # the state as the board page names it
+    assert data["64010001"]["สถานะ"] == "ผู้อำนวยการโรงเรียนรับรองแล้ว"
+    page = as_user(officer).get(board_url(round_), {"district": "6401"}).content.decode()
+    assert all(row["สถานะ"] in page for row in data.values())
     assert (draft["จำนวนนักเรียนรอบนี้"], draft["จำนวนนักเรียนรอบก่อน"], draft["เพิ่ม/ลด"]) == (50, 100, -50)
     assert draft["ข้อผิดพลาดที่ต้องแก้"] == 5 and draft["ความครบถ้วน (%)"] == 45
     assert draft["เกินกำหนด"] == "เกินกำหนด"
