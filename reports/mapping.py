@@ -305,7 +305,7 @@ SOURCE_NOTE = (
     "จำนวนจริงของแต่ละปีการศึกษา: นักเรียนที่กำลังศึกษาในรอบ 10 มิถุนายน ของโรงเรียนที่รับรองข้อมูลแล้ว "
     "ถ้าไม่มี ใช้จำนวนที่นำเข้าจากข้อมูลย้อนหลัง (ตัวเลขจากรอบใช้แทนตัวเลขนำเข้าของปีเดียวกัน)"
 )
-SOURCE_LABELS = {"round": "รอบ 10 มิ.ย.", EnrolmentYear.Source.IMPORTED: "นำเข้า",
+SOURCE_LABELS = {"june": "รอบ 10 มิ.ย.", EnrolmentYear.Source.IMPORTED: "นำเข้า",
                  EnrolmentYear.Source.ROUND: "บันทึกจากรอบ"}
 
 
@@ -317,10 +317,11 @@ def half_up(value):
 class Trend:
     """A school's actual figures by academic year and the least-squares line through the last few."""
 
-    actual: dict  # {academic year: (students, source)}; source "round" for a portal round
+    actual: dict  # {academic year: (students, source)}; source "june" for a 10 June round here
     used: list = field(default_factory=list)  # the years the line is fitted on
     slope: float | None = None
-    intercept: float | None = None
+    mean_year: float | None = None  # the line passes through (mean year, mean students)
+    mean_students: float | None = None
 
     @property
     def has_projection(self):
@@ -337,7 +338,8 @@ class Trend:
             return {}
         if years is None:
             years = range(self.last_year + 1, self.last_year + 1 + PROJECTION_YEARS)
-        return {year: max(0, half_up(self.intercept + self.slope * year)) for year in years}
+        return {year: max(0, half_up(round(self.mean_students + self.slope * (year - self.mean_year), 6)))
+                for year in years}
 
 
 def fit(actual):
@@ -353,7 +355,7 @@ def fit(actual):
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
     spread = sum((x - mean_x) ** 2 for x in xs)
     trend.slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
-    trend.intercept = mean_y - trend.slope * mean_x
+    trend.mean_year, trend.mean_students = mean_x, mean_y
     trend.used = used
     return trend
 
@@ -390,7 +392,7 @@ def enrolment_figures(schools, *, up_to_year=None, provisional=False):
         key = (row["school_id"], round_.academic_year)
         if key not in latest or round_.census_day > latest[key]:
             latest[key] = round_.census_day
-            figures.setdefault(row["school_id"], {})[round_.academic_year] = (row["n"], "round")
+            figures.setdefault(row["school_id"], {})[round_.academic_year] = (row["n"], "june")
     return figures
 
 

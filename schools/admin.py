@@ -2,8 +2,18 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AreaOffice, Cluster, District, Membership, Province, School, SizeCategory, Subdistrict
-from .resources import SchoolResource
+from .models import (
+    AreaOffice,
+    Cluster,
+    District,
+    EnrolmentYear,
+    Membership,
+    Province,
+    School,
+    SizeCategory,
+    Subdistrict,
+)
+from .resources import EnrolmentYearResource, SchoolResource
 
 
 @admin.register(School)
@@ -60,3 +70,16 @@ class SubdistrictAdmin(admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en", "district", "zip_code", "latitude", "longitude"]
     search_fields = ["code", "name_th", "name_en"]
     list_select_related = ["district"]
+
+
+@admin.register(EnrolmentYear)
+class EnrolmentYearAdmin(ImportExportModelAdmin):
+    """Past years' student totals, imported from a CSV or Excel file (รหัส SMIS, ปีการศึกษา,
+    จำนวนนักเรียน, หมายเหตุ), for the enrolment trend and projection."""
+
+    resource_classes = [EnrolmentYearResource]
+    list_display = ["school", "academic_year", "students", "source", "note"]
+    list_filter = ["source", "academic_year"]
+    search_fields = ["school__name", "school__smis_code"]
+    autocomplete_fields = ["school"]
+    list_select_related = ["school"]

@@ -4,7 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from edinfo import demo, demo_rounds, demo_students
+from edinfo import demo, demo_history, demo_rounds, demo_students
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         demo.build_users(schools, password, seed=seed)
         made = demo_students.build_students(schools, seed=seed)
         made_june = demo_rounds.build_cycle(schools, seed=seed)
+        made_history = demo_history.build_history(schools, seed=seed)
         first = schools[0]
         staff, director = demo.demo_usernames(first)
         self.stdout.write(self.style.SUCCESS(f"เขตพื้นที่ตัวอย่าง {demo.AREA_NAME}: โรงเรียน {len(schools)} แห่ง"))
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         )
         if made_june:
             self.stdout.write(f"รอบ {demo_rounds.JUNE_NAME} (ปิดแล้ว รับทราบครบ): {made_june:,} คน")
+        self.stdout.write(f"จำนวนนักเรียนย้อนหลัง {demo_history.YEARS_BACK} ปีการศึกษา: {made_history:,} รายการ")
         self.stdout.write("")
         self.stdout.write("Demo logins (ชื่อผู้ใช้ / username):")
         self.stdout.write("  admin        ผู้ดูแลระบบ (administrator)")
