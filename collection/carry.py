@@ -20,6 +20,7 @@ from students.codes import Status as RecordStatus
 from students.models import StudentRecord
 
 from .models import Submission, SubmissionEvent
+from .services import submission_recheck
 
 BATCH = 2000  # rows per INSERT (and per history INSERT): a district's round is about 15,000
 # Copied as they are; everything else of the record is the new round's own.
@@ -161,8 +162,10 @@ def carry_forward(*, round, user=None, previous=None):
         submission = submissions.get(school.pk)
         if submission is None:
             submission = Submission.objects.create(round=round, school=school, status=Submission.Status.DRAFT)
-        # The checks have not run over the carried records yet: the count is known, the rest is not.
-        Submission.objects.filter(pk=submission.pk).update(record_count=per_school[school.pk], checked_at=None)
+        # Checked at once, so the board shows each school's real error count from the first day
+        # (a child moved up a grade may now be too young for it) instead of "not checked".
+        submission.school, submission.round = school, round
+        submission_recheck(submission=submission)
         SubmissionEvent.objects.create(
             submission=submission, at=now, user=user, action="carry",
             from_status=submission.status, to_status=submission.status,

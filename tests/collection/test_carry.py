@@ -127,7 +127,12 @@ def test_each_school_gets_a_draft_and_a_line_in_its_thread(march, june, officer)
     submission = Submission.objects.get(round=june, school=school)
     assert submission.status == Submission.Status.DRAFT
     assert submission.record_count == 4
-    assert submission.checked_at is None
+    # Checked at once: the board shows real counts, not "not checked".
+    assert submission.checked_at is not None
+    from students.selectors import stored_problems
+
+    problems = stored_problems(school=school, round=june)
+    assert (submission.error_count, submission.warning_count) == (problems.error_count, problems.warning_count)
     event = SubmissionEvent.objects.get(submission=submission)
     assert event.action == "carry"
     assert event.user == officer
@@ -194,9 +199,10 @@ def test_many_students_are_carried_in_few_queries(june, november, django_assert_
     StudentRecord.objects.bulk_create([
         StudentRecordFactory.build(round=june, school=schools[n % 3], grade="P3") for n in range(2500)
     ])
-    # Per school a submission, its counts and its thread line; the rows go in batches. SQLite caps
-    # the parameters of one statement (999), so its batches hold about twenty rows of 50 columns.
-    limit = 40 if connection.vendor == "postgresql" else 2500 // 10
+    # Per school a submission, its checks and counts, and its thread line; the rows go in batches.
+    # SQLite caps the parameters of one statement (999), so its batches hold about twenty rows of
+    # 50 columns, and the checks read the records back in chunks of the same size.
+    limit = 40 if connection.vendor == "postgresql" else 2500 // 10 + 20
     with django_assert_max_num_queries(limit):
         result = carry_forward(round=november)
     assert result.students == 2500
