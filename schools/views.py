@@ -127,7 +127,7 @@ def _location_context(school, form):
             "tileUrl": settings.EDINFO_MAP_TILE_URL,
             "tileAttribution": settings.EDINFO_MAP_TILE_ATTRIBUTION,
         },
-        "threshold": maps.location_check_km(),
+        "threshold": f"{maps.location_check_km():g}",
     }
 
 

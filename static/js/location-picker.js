@@ -64,7 +64,12 @@
   var lat0 = point(latInput.value), lng0 = point(lngInput.value);
   if (lat0 !== null && lng0 !== null) {
     place(L.latLng(lat0, lng0), false);
-    map.setView([lat0, lng0], 15);
+    if (centre) {
+      // Both the school and its tambon's centre in view, so that a far point shows as far.
+      map.fitBounds([[lat0, lng0], [centre.lat, centre.lng]], {padding: [40, 40], maxZoom: 15});
+    } else {
+      map.setView([lat0, lng0], 15);
+    }
   } else if (centre) {
     map.setView([centre.lat, centre.lng], 13);
   } else {

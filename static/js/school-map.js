@@ -21,7 +21,8 @@
     return value === null || value === undefined ? labels.unknown : Number(value).toLocaleString("th-TH");
   }
 
-  var map = L.map(el, {zoomControl: true, attributionControl: true});
+  // maxZoom on the map itself: markercluster needs one even when no tile layer gives it.
+  var map = L.map(el, {zoomControl: true, attributionControl: true, maxZoom: 19});
   if (config.tileUrl) {
     var tiles = L.tileLayer(config.tileUrl, {attribution: config.tileAttribution, maxZoom: 19});
     var failures = 0;

@@ -1,0 +1,155 @@
+"""The school map without internet: the demo district's schools on a plain background, a popup
+leading to the school; and a school's staff setting its location on the picker."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from edinfo import demo
+from schools.geography import load_geography
+from schools.models import Membership, School, SizeCategory
+
+BANDS = [("small", "ขนาดเล็ก", 0, 120), ("medium", "ขนาดกลาง", 121, 600), ("large", "ขนาดใหญ่", 601, 1500),
+         ("xlarge", "ขนาดใหญ่พิเศษ", 1501, None)]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"  # the standing users' password (tests/factories.py)
+
+
+@pytest.fixture
+def district(db):
+    # A transactional test empties every table afterwards, the size bands of the data migration too.
+    for code, name, low, high in BANDS:
+        SizeCategory.objects.get_or_create(code=code, defaults={"name": name, "min_students": low,
+                                                                "max_students": high})
+    load_geography(["64"])  # Sukhothai only: quick
+    demo.build_district()
+    located = School.objects.filter(is_open=True, latitude__isnull=False)
+    return located
+
+
+@pytest.fixture
+def page(page):
+    """Any script error fails the test: the map must never break, with or without tiles."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == []
+
+
+def log_in(page, live_server, user, next_url):
+    page.goto(live_server.url + next_url)
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(next_url.split("?")[0])))
+
+
+def block_tiles(page):
+    """The test machine has no internet; make every tile request fail at once, as offline."""
+    failed = []
+
+    def abort(route):
+        failed.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), abort)
+    return failed
+
+
+def markers_accounted_for(page):
+    """Schools on the map: single markers plus the counts written on the cluster icons."""
+    singles = page.locator("#school-map path.school-marker").count()
+    clusters = sum(int(text) for text in page.locator("#school-map .marker-cluster span").all_inner_texts())
+    return singles + clusters
+
+
+def test_officer_sees_every_located_school_without_tiles_and_follows_a_popup(page, live_server, officer,
+                                                                            district):
+    expected = district.count()
+    assert expected == demo.SCHOOL_COUNT - 1 - len(demo.UNLOCATED)  # one closed, two never located
+    failed = block_tiles(page)
+    log_in(page, live_server, officer, "/schools/map/")
+    the_map = page.get_by_test_id("school-map")
+    expect(the_map).to_have_attribute("data-ready", "1")
+    expect(the_map).to_have_attribute("data-markers", str(expected))
+    assert markers_accounted_for(page) == expected
+    assert failed, "the map asked for tiles (and got none)"
+    expect(page.get_by_test_id("missing")).to_contain_text("2")
+
+    # Without clustering every school is its own marker; one opens a popup leading to its page.
+    page.locator("#map-cluster").uncheck()
+    expect(page.locator("#school-map path.school-marker")).to_have_count(expected)
+    page.locator("#school-map path.school-marker").nth(10).click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_be_visible()
+    name = popup.locator("strong").inner_text()
+    expect(popup).to_contain_text(re.compile("ขนาด(เล็ก|กลาง|ใหญ่)"))
+    popup.get_by_test_id("popup-link").click()
+    expect(page.get_by_test_id("school-name")).to_have_text("โรงเรียน" + name)
+
+    # A filter narrows the map to one amphoe.
+    page.goto(live_server.url + "/schools/map/?district=6402")
+    in_district = district.filter(subdistrict__district_id="6402").count()
+    expect(page.get_by_test_id("school-map")).to_have_attribute("data-markers", str(in_district))
+    assert markers_accounted_for(page) == in_district
+
+
+def test_map_without_a_tile_server(page, live_server, officer, district, settings):
+    settings.EDINFO_MAP_TILE_URL = ""
+    requested = block_tiles(page)
+    log_in(page, live_server, officer, "/schools/map/")
+    expect(page.get_by_test_id("school-map")).to_have_attribute("data-ready", "1")
+    assert markers_accounted_for(page) == district.count()
+    assert page.locator("#school-map .leaflet-tile").count() == 0
+    assert requested == []
+
+
+def test_staff_sets_the_location_on_the_picker(page, live_server, staff, district):
+    target = district.order_by("smis_code").first()
+    Membership.objects.filter(user=staff).update(school=target)
+    block_tiles(page)
+    log_in(page, live_server, staff, f"/schools/{target.smis_code}/")
+    page.get_by_test_id("location-link").click()
+    picker = page.get_by_test_id("location-map")
+    expect(picker).to_have_attribute("data-ready", "1")
+    old = page.locator("#id_latitude").input_value()
+    box = picker.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    expect(page.locator("#id_latitude")).not_to_have_value(old)
+    lat, lng = page.locator("#id_latitude").input_value(), page.locator("#id_longitude").input_value()
+    page.get_by_test_id("save-location").click()
+    expect(page.get_by_test_id("school-location")).to_have_text(f"{lat}, {lng}")
+    target.refresh_from_db()
+    assert (f"{target.latitude}", f"{target.longitude}") == (lat, lng)
+
+
+def test_bmn_layer_says_when_there_is_no_data_and_draws_tambons_when_there_is(page, live_server, officer,
+                                                                           district):
+    block_tiles(page)
+    log_in(page, live_server, officer, "/schools/map/")
+    expect(page.get_by_test_id("school-map")).to_have_attribute("data-ready", "1")
+    page.get_by_test_id("bmn-layer").check()
+    expect(page.get_by_test_id("bmn-note")).to_have_text("ยังไม่มีข้อมูล จปฐ.")
+    assert page.locator("#school-map path.bmn-circle").count() == 0
+
+    # The layer's contract (bmn:tambon_layer): Point features with the tambon's figures.
+    layer = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [99.822, 17.012]},
+         "properties": {"name": "ธานี", "district": "เมืองสุโขทัย", "fails": 40, "schools": 3, "students": 420,
+                        "survey": "จปฐ. ปี 2561", "url": "",
+                        "indicators": [{"no": 15, "name": "เด็กอายุ 6-14 ปี ได้รับการศึกษาภาคบังคับ 9 ปี",
+                                        "fails": 40, "all": 900}]}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [99.75, 17.05]},
+         "properties": {"name": "บ้านกล้วย", "district": "เมืองสุโขทัย", "fails": 10, "indicators": []}},
+    ]}
+    page.route(re.compile(r".*/bmn/layer\.geojson.*"), lambda route: route.fulfill(json=layer))
+    page.reload()
+    expect(page.get_by_test_id("school-map")).to_have_attribute("data-ready", "1")
+    page.get_by_test_id("bmn-layer").check()
+    expect(page.locator("#school-map path.bmn-circle")).to_have_count(2)
+    expect(page.get_by_test_id("bmn-note")).to_have_text("")
+    page.get_by_test_id("bmn-layer").uncheck()
+    expect(page.locator("#school-map path.bmn-circle")).to_have_count(0)
