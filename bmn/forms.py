@@ -11,6 +11,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.xlsx"}))
+        kwargs.setdefault("allow_empty_file", True)  # the importer says "ไฟล์ว่างเปล่า" with the file's name
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
