@@ -76,7 +76,7 @@ def test_the_nearest_larger_school_within_the_distance(district):
     assert any("“ทะเบียน”" in note for note in report.notes)
     assert report.tables[1].rows == [["เมืองสุโขทัย", 5, 2, 2, 1]]
     assert dict(report.chart) == {"ไม่เกิน 2 กม.": 0, "2–4 กม.": 1, "4–6 กม.": 1, "6–10 กม.": 0,
-                                  "มากกว่า 10 กม.": 2, "ไม่มีโรงเรียนขนาดใหญ่กว่าในพื้นที่": 0, "ไม่มีพิกัด": 1}
+                                  "มากกว่า 10 กม.": 2, "ไม่มีโรงเรียนที่ใหญ่กว่าในพื้นที่": 0, "ไม่มีพิกัด": 1}
 
 
 def test_the_distance_cuts_off_and_a_bad_value_falls_back_to_six_km(district):
