@@ -213,6 +213,9 @@ def small_schools(round, *, district=None, cluster=None, school=None, provisiona
         "โรงเรียนที่นำมาพิจารณาคือทุกโรงเรียนในพื้นที่ที่เลือกซึ่งมีพิกัด "
         "แผนภูมิแสดงระยะถึงโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุดโดยไม่จำกัดระยะ",
     ]
+    unknown = sum(1 for p in everyone if p.students is None)
+    if unknown:
+        notes.append(f"{unknown:,} โรงเรียนไม่มีจำนวนนักเรียนทั้งในรอบนี้และในทะเบียน จึงไม่ได้นำมาพิจารณา")
     return sc.report("small-schools", "โรงเรียนขนาดเล็กและโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุด", [table, summary],
                      chart=chart, chart_title="โรงเรียนขนาดเล็กจำแนกตามระยะทางถึงโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุด",
                      notes=notes, landscape=True)
@@ -259,7 +262,9 @@ def nearest_schools(round, *, district=None, cluster=None, school=None, provisio
                  *(f"โรงเรียนในระยะ {ring} กม." for ring in RINGS_KM)],
         rows=rows, label_columns=3,
     )
-    chart = [(label, chart_counts.get(label, 0)) for label in [*(b[1] for b in NEAREST_BANDS), NO_LOCATION]]
+    labels = [*(b[1] for b in NEAREST_BANDS), NO_LOCATION]
+    chart = [(label, chart_counts.get(label, 0)) for label in labels]
+    chart += [(label, n) for label, n in chart_counts.items() if label not in labels]
     notes = [
         "จำนวนนักเรียน: โรงเรียนที่ข้อมูลรอบนี้รับรองแล้วใช้จำนวนของรอบนี้ โรงเรียนอื่นใช้จำนวนในทะเบียนโรงเรียน",
         "โรงเรียนที่นับคือทุกโรงเรียนในพื้นที่ที่เลือกซึ่งมีพิกัด", DISTANCE_NOTE,

@@ -168,3 +168,22 @@ def test_render_report_command_takes_the_distance(district, tmp_path):
 def test_the_catalogue_has_the_mapping_reports():
     assert {"small-schools", "nearest-schools", "enrolment-projection"} <= set(catalogue.CATALOGUE)
     assert [p.name for p in catalogue.CATALOGUE["small-schools"].params] == ["distance"]
+
+
+def test_a_school_without_any_figure_is_left_out_and_said_so(district):
+    SchoolFactory(smis_code="64019009", obec_code="1064019009", name="บ้านไม่มีตัวเลข", student_count=None,
+                  latitude="17.002000", longitude=LON)
+    report = mapping.small_schools(district["round"], district="6401")
+    assert "บ้านไม่มีตัวเลข" not in by_name(report)
+    assert "1 โรงเรียนไม่มีจำนวนนักเรียนทั้งในรอบนี้และในทะเบียน จึงไม่ได้นำมาพิจารณา" in report.notes
+
+
+def test_a_lone_school_has_no_nearest_school(db):
+    round_ = RoundFactory()
+    SchoolFactory(smis_code="64019010", obec_code="1064019010", name="บ้านเดียว", latitude="17.0", longitude=LON)
+    report = mapping.nearest_schools(round_)
+    assert report.rows[0][5:] == ["–", None, 0, 0, 0]
+    assert ("ไม่มีโรงเรียนอื่นที่มีพิกัด", 1) in report.chart
+    row = mapping.small_schools(round_).rows[0]
+    assert row[6:] == ["–", None, "ไม่มีในระยะ 6 กม.", None, None, ""]
+    assert ("ไม่มีโรงเรียนที่ใหญ่กว่าในพื้นที่", 1) in mapping.small_schools(round_).chart
