@@ -9,6 +9,7 @@ decided here, once, for the markers and the legend alike.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,15 @@ STATE_COLOURS = {
     "acknowledged": "#198754",
 }
 COLOUR_BY = ("size", "state")
+
+
+class CompactJSONEncoder(DjangoJSONEncoder):
+    """JSON without spaces and with Thai as UTF-8 (not \\u0e.. escapes): a third of the bytes
+    for a district's or a country's schools. Safe inside <script>: json_script escapes < > &."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(ensure_ascii=False, separators=(",", ":"))
+        super().__init__(*args, **kwargs)
 
 
 def location_check_km():

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
 from collection.models import Round
@@ -88,6 +89,7 @@ def school_map(request):
     bmn_query = {"survey": request.GET["survey"]} if request.GET.get("survey", "").isdigit() else {}
     return render(request, "schools/map.html", {
         "data": data,
+        "data_script": json_script(data, "map-data", encoder=maps.CompactJSONEncoder),
         "filters": filters,
         "categories": categories,
         "districts": districts,

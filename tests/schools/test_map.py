@@ -47,8 +47,11 @@ def test_office_sees_every_school_with_its_students_and_size_colour(as_user, off
     assert data["sizes"][rows[other.smis_code][3]]["label"] == "ขนาดใหญ่"
     counts = {item["label"]: item["count"] for item in data["sizes"]}
     assert counts["ขนาดเล็ก"] == 1 and counts["ขนาดใหญ่"] == 1 and counts["ขนาดกลาง"] == 0
-    # The page embeds the same data for the script, and the legend shows the counts.
+    # The page embeds the same data for the script, compactly (Thai as UTF-8, no spaces).
     page = as_user(officer).get(URL).content.decode()
+    embedded = page.split('<script id="map-data" type="application/json">')[1].split("</script>")[0]
+    assert json.loads(embedded) == json.loads(json.dumps(data))
+    assert "\\u0e" not in embedded and ", " not in embedded and school.name in embedded
     assert 'id="map-data"' in page and "js/school-map.js" in page
     assert "vendor/leaflet/leaflet.js" in page and "leaflet.markercluster.js" in page
 
