@@ -1,6 +1,8 @@
 """Setting a school's location, and the list of locations to check."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -197,3 +199,18 @@ def test_many_schools_are_paged(as_user, officer, school):
     response = as_user(officer).get(CHECK)
     assert len(response.context["page"]) == 50
     assert len(listed(as_user(officer).get(CHECK, {"page": 2}))) == School.objects.count() - 50
+
+
+def test_check_list_queries_do_not_grow_with_the_schools(as_user, officer, problems):
+    client = as_user(officer)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(CHECK).status_code == 200
+        return len(captured)
+
+    queries()
+    before = queries()
+    for n in range(5):
+        SchoolFactory(latitude="17.3", longitude=f"99.8{n}")  # all far, all listed
+    assert queries() == before
