@@ -193,10 +193,11 @@ def _district_codes(survey, choice):
         return sorted(codes)
     if choice and province.filter(code=choice).exists():
         return [choice]
-    return sorted(
+    office = sorted(
         School.objects.filter(is_open=True, subdistrict__district__province_id=survey.province_code)
         .values_list("subdistrict__district_id", flat=True).distinct()
     )
+    return office or _district_codes(survey, ALL)  # no schools in this province: the whole file
 
 
 def analyse(survey, choice=""):

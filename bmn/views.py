@@ -24,6 +24,7 @@ from . import indicators as indicator_data
 from . import report as bmn_report
 from . import services
 from .forms import ImportForm, IndicatorSetForm
+from .importing import LEVEL_TH
 from .models import AreaResult, IndicatorResult, IndicatorSet
 
 READERS = (access.OFFICER, access.EXECUTIVE, access.ADMIN)
@@ -116,12 +117,14 @@ def survey_detail(request):
         for tambon in tambons:
             tambon.education_fails = [fails.get((tambon.pk, i.pk)) for i in education]
         villages = areas.filter(level=AreaResult.Level.VILLAGE)
+        reconciliation = bmn_analysis.reconciliation(survey)
         context.update(
-            reconciliation=bmn_analysis.reconciliation(survey),
+            reconciliation=reconciliation,
+            mismatches=sum(1 for _, _, lines in reconciliation for line in lines if line[-1]),
             education=education,
             tambons=tambons,
-            levels=list(areas.values("level", "filename").annotate(n=Count("id"), households=Sum("households"),
-                                                                    persons=Sum("persons")).order_by("level")),
+            levels=[{**item, "level": LEVEL_TH[item["level"]]} for item in areas.values("level", "filename").annotate(
+                n=Count("id"), households=Sum("households"), persons=Sum("persons")).order_by("level")],
             village_count=villages.count(),
             village_codes=villages.values("village_code").distinct().count(),
             subunits=list(villages.values("subunit").annotate(n=Count("id")).order_by("subunit")),

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from bmn import services
-from bmn.models import IndicatorSet
+from bmn.indicators import ensure_default_set
 from schools.geography import load_geography
 
 REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference-data" / "bmn-tpmap-sukhothai-2561"
@@ -48,7 +48,8 @@ def sukhothai(db):
 
 @pytest.fixture
 def default_set(db):
-    return IndicatorSet.objects.get(code="2560-2564")
+    # The data migration loads it; a transactional test elsewhere may have emptied the table since.
+    return ensure_default_set()
 
 
 @pytest.fixture

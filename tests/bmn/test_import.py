@@ -70,6 +70,7 @@ def test_officer_imports_the_three_real_files_and_the_totals_reconcile(sukhothai
     survey_page = as_user(officer).get(reverse("bmn:survey")).content.decode()
     assert "ผลรวมตำบล" in survey_page or "Sum of tambons" in survey_page
     assert "เป็นการตีความของเรา" in survey_page
+    assert response_mismatch(survey_page)
 
 
 def test_the_real_quirks_are_accepted_and_flagged(sukhothai, default_set):
@@ -214,3 +215,8 @@ def test_only_officers_and_admins_import(request, sukhothai, default_set, as_use
     response = upload(client, indicator_set=default_set, files=[(TAMBON_FILE, real_bytes(TAMBON_FILE))])
     assert response.status_code == status
     assert AreaResult.objects.exists() == (status == 200)
+
+
+def response_mismatch(page):
+    """The survey page says every figure matches (these files agree at every level)."""
+    return 'data-testid="bmn-mismatches" class="text-success"' in page

@@ -26,8 +26,9 @@ MADE_UP_FILE = ("\n".join([
 ]) + "\n").encode()
 
 
-def test_our_2560_2564_set(db):
-    indicator_set = IndicatorSet.objects.get(code="2560-2564")
+def test_our_2560_2564_set(default_set):
+    indicator_set = default_set
+    assert indicator_set.code == "2560-2564"
     indicators = list(indicator_set.indicators.all())
     assert [i.number for i in indicators] == list(range(1, 32))
     assert Counter(i.category_no for i in indicators) == {1: 7, 2: 7, 3: 5, 4: 4, 5: 8}
