@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from collection.models import Round
 from edinfo import access
 from edinfo.db import thai_order
+from reports.mapping import school_profile
 from students.exporting import neutralise
 
 from . import maps
@@ -47,15 +48,16 @@ def school_detail(request, smis_code):
     can_edit = access.OFFICER in access.roles_of(request.user)
     members = school.memberships.select_related("user") if can_edit else None
     can_locate = bool(access.school_roles_of(request.user, school) & set(LOCATION_EDITORS))
-    return render(
-        request,
-        "schools/school_detail.html",
-        {"school": school, "size": school.size_category(), "can_edit": can_edit, "members": members,
-         "can_locate": can_locate, "distance": maps.distance_from_tambon(school),
-         "threshold": maps.location_check_km(),
-         "map_config": {"tileUrl": settings.EDINFO_MAP_TILE_URL,
-                        "tileAttribution": settings.EDINFO_MAP_TILE_ATTRIBUTION}},
-    )
+    context = {
+        "school": school, "size": school.size_category(), "can_edit": can_edit, "members": members,
+        "can_locate": can_locate, "distance": maps.distance_from_tambon(school),
+        "threshold": maps.location_check_km(),
+        "map_config": {"tileUrl": settings.EDINFO_MAP_TILE_URL,
+                       "tileAttribution": settings.EDINFO_MAP_TILE_ATTRIBUTION},
+    }
+    # The nearest schools and the enrolment trend (reports/mapping.py, the mapping analysis).
+    context.update(school_profile(school, request.user))
+    return render(request, "schools/school_detail.html", context)
 
 
 @access.school_view

@@ -121,6 +121,8 @@ def test_detail_page_links_to_the_picker_for_those_who_may_use_it(as_user, schoo
     page = as_user(director).get(reverse("schools:detail", args=[school.smis_code])).content.decode()
     assert link not in page
     assert 'data-testid="school-mini-map"' in page
+    # The mapping analysis's sections sit on the same page.
+    assert 'data-testid="nearby-schools"' in page and 'data-testid="enrolment-trend"' in page
 
 
 def test_picker_shows_the_tambon_centre(as_user, staff, school):
