@@ -29,6 +29,8 @@ class ImportForm(forms.Form):
     indicator_set = forms.ModelChoiceField(
         label=_("Indicator set"), queryset=IndicatorSet.objects.all(), empty_label=None,
     )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=1000,
+                            help_text=_("Where the files came from, e.g. TPMAP, downloaded on …"))
     files = MultipleFileField(
         label=_("TPMAP files"),
         help_text=_("One or more of the amphoe, tambon and village \"common\" files (CSV or Excel)."),

@@ -148,7 +148,7 @@ def import_upload(request):
             files = [(upload.name, upload.read()) for upload in uploads]
             result = services.import_files(year=form.cleaned_data["year"],
                                            indicator_set=form.cleaned_data["indicator_set"],
-                                           files=files, user=request.user)
+                                           files=files, user=request.user, notes=form.cleaned_data["notes"])
             if result.committed:
                 messages.success(request, "นำเข้าข้อมูล จปฐ. แล้ว: " + " · ".join(result.summary_lines))
     else:

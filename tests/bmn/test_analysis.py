@@ -13,7 +13,7 @@ from bmn import analysis
 from bmn.models import Survey
 from schools.models import School, Subdistrict
 
-from .conftest import TAMBON_FILE, import_real, real_rows
+from .conftest import TAMBON_FILE, VILLAGE_FILE, import_real, real_rows
 
 EDUCATION = [15, 16, 17, 18, 19]
 
@@ -166,3 +166,15 @@ def test_who_reads(request, sukhothai, default_set, as_user, role, status):
         assert client.get(reverse(name), {"survey": survey.pk}).status_code == status, name
     xlsx = client.get(reverse("bmn:report"), {"survey": survey.pk, "format": "xlsx"})
     assert xlsx.status_code == status
+
+
+def test_villages_alone_give_the_same_tambon_rows(demo, default_set):
+    # Only the village file: the tambon figures are the villages summed by the first 6 digits.
+    import_real(default_set, VILLAGE_FILE)
+    data = analysis.analyse(Survey.objects.get(), analysis.ALL)
+    assert data.source_level == "village"
+    rows = {r.code: r for r in data.rows}
+    for code in ("640102", "640151", "640905"):
+        expected = file_row(code)
+        assert rows[code].persons == int(expected["HOUSEMEMBER_CNT"])
+        assert [c.fails for c in rows[code].cells] == [int(expected[f"indicator{n}.CNT"]) for n in EDUCATION]

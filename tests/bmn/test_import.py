@@ -220,3 +220,14 @@ def test_only_officers_and_admins_import(request, sukhothai, default_set, as_use
 def response_mismatch(page):
     """The survey page says every figure matches (these files agree at every level)."""
     return 'data-testid="bmn-mismatches" class="text-success"' in page
+
+
+def test_a_row_of_another_province_is_an_error(sukhothai, default_set):
+    def other_province(rows):
+        rows[3][-1] = "65"
+
+    result = services.import_files(year=2561, indicator_set=default_set,
+                                   files=[(TAMBON_FILE, edited(TAMBON_FILE, other_province))])
+    assert not result.committed and not AreaResult.objects.exists()
+    [problem] = result.files[0].errors
+    assert (problem.row, problem.column, problem.value) == (4, "province_ID", "65")
