@@ -79,11 +79,14 @@ def parse(data, filename, indicators):
     except FileRefused as refused:
         parsed.refused = refused.message
         return parsed
+    skipped = 0  # blank rows above the header still count in the spreadsheet's row numbers
     while table and not any(_text(c) for c in table[0]):
         table = table[1:]
+        skipped += 1
     if not table:
         parsed.refused = "ไฟล์ว่างเปล่า"
         return parsed
+    header_row = skipped + 1
     header = [_text(c).lstrip("\ufeff") for c in table[0]]
     first = header[0] if header else ""
     if any(h.startswith("poor.") for h in header):
@@ -96,7 +99,7 @@ def parse(data, filename, indicators):
     problems = parsed.problems
 
     def header_problem(column, message, level=ERROR):
-        problems.append(Problem("header", level, message, row=1, column=column))
+        problems.append(Problem("header", level, message, row=header_row, column=column))
 
     numbers = {i.number: i for i in indicators}
     at = {}
@@ -123,7 +126,7 @@ def parse(data, filename, indicators):
     body = table[1:]
     seen = {}
     province_codes = {}
-    for row_number, cells in enumerate(body, start=2):
+    for row_number, cells in enumerate(body, start=header_row + 1):
         cells = [_text(c) for c in cells]
         if not any(cells):
             continue

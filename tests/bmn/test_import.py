@@ -231,3 +231,25 @@ def test_a_row_of_another_province_is_an_error(sukhothai, default_set):
     assert not result.committed and not AreaResult.objects.exists()
     [problem] = result.files[0].errors
     assert (problem.row, problem.column, problem.value) == (4, "province_ID", "65")
+
+
+def test_an_excel_copy_is_read_and_rows_are_numbered_as_excel_shows_them(sukhothai, default_set):
+    rows = [r.split(",") for r in real_bytes(AMPHOE_FILE).decode("utf-8-sig").replace('"', "").splitlines()]
+    book = Workbook()
+    sheet = book.active
+    sheet.append([])  # a blank first row: the header is on row 2
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        sheet.append([int(v) if v.isdigit() and i not in (0, len(row) - 1) else (float(v) if "." in v else v)
+                      for i, v in enumerate(row)])
+    sheet.cell(5, 2).value = -1  # household.CNT of the 3rd amphoe, on spreadsheet row 5
+    out = io.BytesIO()
+    book.save(out)
+    result = services.import_files(year=2561, indicator_set=default_set, files=[("amphoe.xlsx", out.getvalue())])
+    assert [(p.row, p.column) for p in result.files[0].errors] == [(5, "household.CNT")]
+    sheet.cell(5, 2).value = int(rows[3][1])
+    out = io.BytesIO()
+    book.save(out)
+    result = services.import_files(year=2561, indicator_set=default_set, files=[("amphoe.xlsx", out.getvalue())])
+    assert result.committed and result.written == {"amphoe": 9}
+    assert AreaResult.objects.filter(level="amphoe").aggregate(p=Sum("persons"))["p"] == 377_680
