@@ -196,6 +196,8 @@ EDINFO_SITE_URL = env("EDINFO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The school map's background tiles: any {z}/{x}/{y} tile server (an office's own, for one); empty
 # for no tiles at all (markers on a plain background, as when the office is offline).
 EDINFO_MAP_TILE_URL = env("EDINFO_MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Schools farther than this (km) from their tambon's centroid are listed for checking.
+EDINFO_LOCATION_CHECK_KM = float(env("EDINFO_LOCATION_CHECK_KM", "5"))
 EDINFO_MAP_TILE_ATTRIBUTION = env(
     "EDINFO_MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )

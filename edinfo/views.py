@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.contrib.auth import views as auth_views
 from django.db.models import Count
 from django.http import JsonResponse
@@ -69,11 +71,20 @@ def _collection_card(round_, school, submission, role, records):
     }
 
 
+class TodoItem(NamedTuple):
+    text: str
+    url: str = ""  # where to do it, when the school's own users can
+
+    def __str__(self):
+        return str(self.text)
+
+
 def school_todo(school):
     """What a school still has to do: missing registry information, most important first."""
     items = []
     if school.latitude is None:
-        items.append(_("Set the school's location on the map (latitude and longitude)."))
+        items.append(TodoItem(_("Set the school's location on the map (latitude and longitude)."),
+                              reverse("schools:location", kwargs={"smis_code": school.smis_code})))
     if not school.lowest_level:
         items.append(_("Say which levels the school offers."))
     if not school.phone:

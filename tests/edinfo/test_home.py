@@ -39,8 +39,11 @@ def test_school_todo_lists_what_is_missing(as_user, school, staff):
     school.email = "info@school.ac.th"
     school.latitude = school.longitude = None
     school.save()
-    todo = as_user(staff).get(reverse("home")).context["cards"][0]["todo"]
+    response = as_user(staff).get(reverse("home"))
+    todo = response.context["cards"][0]["todo"]
     assert len(todo) == 3  # location, telephone, director's name; email and levels are there
+    # The location item leads straight to the map picker.
+    assert f'href="{reverse("schools:location", kwargs={"smis_code": school.smis_code})}"' in response.content.decode()
     school.phone = "055-611111"
     school.latitude, school.longitude = "17.01", "99.82"
     school.director_name = "ประเสริฐ ใจดี"
