@@ -9,7 +9,7 @@ PORT ?= 8000
 # Passed to pytest, e.g. `make test PYTEST_ARGS="-k import"`.
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint messages bench bench-board bench-import bench-reports clean
+.PHONY: install run test test-fast lint messages bench bench-board bench-import bench-reports bench-mapping clean
 
 install: $(STAMP)
 
@@ -42,7 +42,7 @@ messages: install
 	$(PY) manage.py makemessages -l th --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages_py
 
-bench: bench-board bench-import bench-reports
+bench: bench-board bench-import bench-reports bench-mapping
 
 # Student import speed (bench/README.md). COPY needs PostgreSQL: DATABASE_URL=postgres://… make bench-import
 bench-import: install
@@ -56,6 +56,10 @@ bench-board: install
 # PostgreSQL, in a database of its own. BENCH_STUDENTS=300000 for a quick run.
 bench-reports: install
 	$(PY) bench/bench_reports.py
+
+# The school map and the small-school table for 29,579 schools (bench/README.md); PostgreSQL.
+bench-mapping: install
+	$(PY) bench/bench_mapping.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
