@@ -5,6 +5,7 @@ from io import BytesIO
 from django.conf import settings
 
 from edinfo import thai
+from students.exporting import neutralise
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,7 +42,8 @@ def report_workbook(report):
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for index, row in enumerate(table.rows):
-            sheet.append(list(row))
+            # Names come from people (a school renamed "=HYPERLINK(…)" in the admin): never a formula.
+            sheet.append([neutralise(value) for value in row])
             if index in table.subtotal_rows:
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold

