@@ -132,7 +132,10 @@ def bench_map(client, schools_qs, area_filter):
     columns = ["latitude", "longitude", "student_count", "smis_code", "obec_code", "name",
                "subdistrict__name_th", "subdistrict__district__name_th"]
     fetch, _rows = median_of(lambda: list(schools_qs.values_list(*columns)))
+    import gzip
+
     print(f"(3) map page, whole country: {nation:.2f} s, {len(response.content) / 1e6:.1f} MB "
+          f"({len(gzip.compress(response.content)) / 1e6:.2f} MB gzipped) "
           f"(baseline: fetching the same columns {fetch:.2f} s; ratio {nation / fetch:.1f}×); "
           f"one amphoe: {area * 1000:.0f} ms, {len(area_response.content) / 1e3:.0f} kB; targets "
           f"nation < {TARGETS['map_nation']} s {'met' if nation < TARGETS['map_nation'] else 'NOT met'}, "
