@@ -20,7 +20,15 @@
     var number = parseFloat(String(value).replace(/[๐-๙]/g, function (d) { return "๐๑๒๓๔๕๖๗๘๙".indexOf(d); }));
     return isNaN(number) ? null : number;
   }
-  var centreStyle = {radius: 6, color: "#495057", weight: 2, fillColor: "#fff", fillOpacity: 1, dashArray: "3"};
+  var centreStyle = {radius: 6, color: "#495057", weight: 2, fillColor: "#fff", fillOpacity: 1, dashArray: "3",
+                     className: "tambon-centre"};
+  // Leaflet writes a string tooltip or popup with innerHTML; a tambon's name (typed by an admin)
+  // goes in as a text node instead, so that markup in it is shown, never run.
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = text || "";
+    return span;
+  }
 
   // The small map on a school's page: the point, and the tambon's centre for reference.
   var mini = document.getElementById("school-mini-map");
@@ -46,7 +54,7 @@
   var marker = null;
 
   if (centre) {
-    L.circleMarker([centre.lat, centre.lng], centreStyle).bindTooltip(el.dataset.centreLabel).addTo(map);
+    L.circleMarker([centre.lat, centre.lng], centreStyle).bindTooltip(asText(el.dataset.centreLabel)).addTo(map);
   }
   function place(latlng, fill) {
     if (!marker) {

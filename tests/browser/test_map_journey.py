@@ -2,6 +2,7 @@
 leading to the school; and a school's staff setting its location on the picker."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -153,3 +154,27 @@ def test_bmn_layer_says_when_there_is_no_data_and_draws_tambons_when_there_is(pa
     expect(page.get_by_test_id("bmn-note")).to_have_text("")
     page.get_by_test_id("bmn-layer").uncheck()
     expect(page.locator("#school-map path.bmn-circle")).to_have_count(0)
+
+
+def test_a_tambon_name_with_markup_is_shown_as_text_in_the_picker(page, live_server, staff, district):
+    """An admin's tambon name reaches the centre's tooltip as text: nothing in it runs."""
+    target = district.order_by("smis_code").first()
+    Membership.objects.filter(user=staff).update(school=target)
+    hostile = '<img src=x onerror=alert(1)>บ้านใหม่'
+    tambon = target.subdistrict
+    tambon.name_th = hostile
+    tambon.latitude, tambon.longitude = target.latitude, target.longitude + Decimal("0.01")
+    tambon.save()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    block_tiles(page)
+    log_in(page, live_server, staff, f"/schools/{target.smis_code}/location/")
+    expect(page.get_by_test_id("location-map")).to_have_attribute("data-ready", "1")
+    box = page.locator("#location-map path.tambon-centre").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator("#location-map .leaflet-tooltip")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text(hostile)
+    assert tooltip.locator("img").count() == 0
+    page.wait_for_timeout(300)  # an injected image would have failed to load and fired by now
+    assert dialogs == []
