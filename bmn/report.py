@@ -15,6 +15,7 @@ from edinfo import thai
 from reports.pdf import font_css, html_to_pdf
 from reports.selectors import Table
 from reports.views import format_number
+from students.exporting import neutralise
 
 from . import analysis as bmn_analysis
 
@@ -137,26 +138,32 @@ def render_xlsx(report):
     sheet.append([settings.EDINFO_OFFICE_NAME])
     sheet.append([report.title])
     sheet["A2"].font = Font(bold=True, size=14)
-    sheet.append([report.survey_line])
-    sheet.append([report.filter_line])
+    sheet.append([neutralise(report.survey_line)])
+    sheet.append([neutralise(report.filter_line)])
     for note in report.notes:
-        sheet.append([note])
+        sheet.append([neutralise(note)])
+
+    def append(values):
+        # School and indicator names come from officers' files: text that a spreadsheet would run
+        # as a formula ('=HYPERLINK(...)') is written as text.
+        sheet.append([neutralise(value) for value in values])
+
     widths = {}
     for table in report.tables:
         sheet.append([])
-        sheet.append([table.caption])
+        append([table.caption])
         sheet.cell(sheet.max_row, 1).font = bold
-        sheet.append(list(table.columns))
+        append(table.columns)
         for cell in sheet[sheet.max_row]:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for index, row in enumerate(table.rows):
-            sheet.append(list(row))
+            append(row)
             if index in table.subtotal_rows:
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold
         if table.totals:
-            sheet.append(list(table.totals))
+            append(table.totals)
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
         for row in table.rows:
