@@ -28,6 +28,7 @@ COUNT_COLUMNS = {
 HAPPINESS = "happiness"
 PROVINCE = "province_ID"
 _INDICATOR = re.compile(r"^indicator(\d+)\.(ALL|CNT)$")
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+")
 
 MSG_POOR_FILE = (
     "ไฟล์นี้เป็นไฟล์ “คนจนเป้าหมาย” ของ TPMAP (poor_by_dimension_combo: จำนวนคนจนเป้าหมายที่มีปัญหาในมิติที่เลือก) "
@@ -195,7 +196,10 @@ def _count(raw, column, error):
     if raw == "":
         error(column, "ช่องนี้ว่าง: ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป")
         return None
-    text = raw[:-2] if raw.endswith(".0") else raw
+    text = raw.strip()
+    text = text[:-2] if text.endswith(".0") else text
+    if _THOUSANDS.fullmatch(text):  # Thai Excel exports often write 8,536
+        text = text.replace(",", "")
     if re.fullmatch(r"-\d+", text):
         error(column, "ต้องไม่ติดลบ", raw)
         return None

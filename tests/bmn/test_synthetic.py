@@ -93,3 +93,27 @@ def test_the_analysis_row_of_one_tambon(sukhothai, default_set):
     assert tambon.total_fails == 17
     assert tambon.cells[1].rate == round(100 * 7 / 400, 1)
     assert tambon.rate_per_1000 == pytest.approx(17 / 400 * 1000, abs=0.1)
+
+
+def test_counts_written_with_thousands_separators_are_read(sukhothai, default_set):
+    result = services.import_files(year=2561, indicator_set=default_set, files=[("t.csv", tpmap_csv("tambon", [
+        row("640102", households="8,536", persons=" 21,183 ", applies="1,021,183"), "640103"]))])
+    assert result.committed, [str(p) for p in result.files[0].errors]
+    area = AreaResult.objects.get(level="tambon", code="640102")
+    assert (area.households, area.persons) == (8536, 21183)
+    assert area.indicators.get(indicator__number=16).applies == 1_021_183
+
+
+@pytest.mark.parametrize("value,message", [
+    ("8.5", "ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป"),
+    ("abc", "ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป"),
+    ("85,36", "ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป"),
+    ("-8,536", "ต้องไม่ติดลบ"),
+    ("-5", "ต้องไม่ติดลบ"),
+])
+def test_counts_that_are_not_whole_numbers_are_still_refused(sukhothai, default_set, value, message):
+    result = services.import_files(year=2561, indicator_set=default_set,
+                                   files=[("t.csv", tpmap_csv("tambon", [row("640102", households=value)]))])
+    assert not result.committed and not AreaResult.objects.exists()
+    [problem] = result.files[0].errors
+    assert (problem.row, problem.column, problem.message, problem.value) == (2, "household.CNT", message, value)
