@@ -460,15 +460,19 @@ def enrolment_projection(round, *, district=None, cluster=None, school=None, pro
 def school_profile(school, user):
     """The context of templates/schools/_nearby.html and _enrolment_trend.html for a school's page.
 
-    Links to the nearby schools' pages only for users who may open them (office roles)."""
+    The nearest schools are other schools' data: only the office (officer, executive, admin), who
+    see every school, get them, with links to their pages. School users see their own school
+    only, so for them there is no nearby-schools section at all (`nearby_shown` False)."""
     from django.urls import reverse
 
-    can_link = bool(getattr(user, "is_officer", False) or getattr(user, "is_executive", False))
+    from edinfo import access
+
+    office = bool(access.roles_of(user) & {access.OFFICER, access.EXECUTIVE, access.ADMIN})
     near = [
         {"distance": d, "school": s, "size": size,
-         "url": reverse("schools:detail", kwargs={"smis_code": s.smis_code}) if can_link else ""}
+         "url": reverse("schools:detail", kwargs={"smis_code": s.smis_code})}
         for d, s, size in nearby(school)
-    ]
+    ] if office else []
     trend = school_trend(school)
     projected = trend.projected()
     years = [*sorted(trend.actual), *projected]
@@ -485,6 +489,7 @@ def school_profile(school, user):
         chart = line_chart(labels, [("จำนวนจริง", actual_line, False), ("คาดการณ์", projected_line, True)],
                            title="จำนวนนักเรียนรายปีการศึกษา", number=lambda v: f"{v:,}")
     return {
+        "nearby_shown": office,
         "nearby_schools": near,
         "nearby_located": has_location(school),
         "enrolment": {

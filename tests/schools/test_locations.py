@@ -121,7 +121,9 @@ def test_detail_page_links_to_the_picker_for_those_who_may_use_it(as_user, schoo
     page = as_user(director).get(reverse("schools:detail", args=[school.smis_code])).content.decode()
     assert link not in page
     assert 'data-testid="school-mini-map"' in page
-    # The mapping analysis's sections sit on the same page.
+    # The mapping analysis's trend sits on the same page; the nearest schools are the office's only.
+    assert 'data-testid="enrolment-trend"' in page and 'data-testid="nearby-schools"' not in page
+    page = as_user(officer).get(reverse("schools:detail", args=[school.smis_code])).content.decode()
     assert 'data-testid="nearby-schools"' in page and 'data-testid="enrolment-trend"' in page
 
 
