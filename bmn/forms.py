@@ -1,7 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from students.importing import MAX_BYTES
+
 from .models import IndicatorSet
+
+MSG_TOO_BIG = "ไฟล์ {name} มีขนาด {size:.1f} MB เกินขนาดสูงสุด {limit} MB: ยังไม่ได้บันทึกข้อมูลใด ๆ"
+
+
+def check_size(upload):
+    """Refuse a file past the reader's limit from its size alone, before it is read into memory."""
+    if upload.size > MAX_BYTES:
+        raise forms.ValidationError(MSG_TOO_BIG.format(name=upload.name, size=upload.size / 1024 / 1024,
+                                                       limit=MAX_BYTES // 1024 // 1024))
+    return upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -17,8 +29,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
+            return [check_size(single(item, initial)) for item in data]
+        return [check_size(single(data, initial))]
 
 
 class ImportForm(forms.Form):
@@ -47,3 +59,6 @@ class IndicatorSetForm(forms.Form):
         label=_("Indicator file (CSV)"),
         help_text=_("Columns indicator_no, name_th, category_no, category_name, is_education (1 or 0)."),
     )
+
+    def clean_file(self):
+        return check_size(self.cleaned_data["file"])

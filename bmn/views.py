@@ -145,7 +145,8 @@ def import_upload(request):
         if len(uploads) > MAX_FILES:
             form.add_error("files", f"ส่งได้ครั้งละไม่เกิน {MAX_FILES} ไฟล์")
         if form.is_valid():
-            files = [(upload.name, upload.read()) for upload in uploads]
+            # The form has checked every file's size before anything is read.
+            files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
             result = services.import_files(year=form.cleaned_data["year"],
                                            indicator_set=form.cleaned_data["indicator_set"],
                                            files=files, user=request.user, notes=form.cleaned_data["notes"])
