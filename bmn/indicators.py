@@ -83,14 +83,30 @@ def default_indicators():
         return parse_indicator_rows(list(csv.reader(io.StringIO(handle.read()))))[0]
 
 
+MSG_IN_USE = ("ชุดตัวชี้วัดรหัส {code} ใช้อ่านข้อมูลสำรวจแล้ว ({surveys}) จึงแก้ไขหรือแทนที่ไม่ได้ "
+              "เพราะผลสำรวจเดิมอ่านตามชุดนี้: ให้บันทึกเป็นชุดใหม่ด้วยรหัสอื่น (ยังไม่ได้บันทึกข้อมูลใด ๆ)")
+
+
+class SetInUse(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
 @transaction.atomic
 def save_indicator_set(*, code, name, indicators, first_year=None, last_year=None, note="", models=None):
-    """Create or update a set and its indicators. Indicators already used by survey results are
-    updated in place; the set's list is replaced otherwise. Returns the IndicatorSet."""
+    """Create a set, or replace a set that no survey uses yet. A set that a survey was read against
+    is never changed (its results would silently change meaning): SetInUse. Returns the IndicatorSet."""
     if models is None:
         from .models import Indicator, IndicatorSet
     else:
         IndicatorSet, Indicator = models
+    existing = IndicatorSet.objects.filter(code=code).first()
+    if existing is not None:
+        surveys = list(existing.surveys.order_by("year", "province_code"))
+        if surveys:
+            raise SetInUse(MSG_IN_USE.format(code=code, surveys=", ".join(
+                getattr(s, "label", f"จปฐ. ปี {s.year}") for s in surveys)))
     indicator_set, _ = IndicatorSet.objects.update_or_create(
         code=code, defaults={"name": name, "first_year": first_year, "last_year": last_year, "note": note}
     )
@@ -100,9 +116,7 @@ def save_indicator_set(*, code, name, indicators, first_year=None, last_year=Non
             indicator_set=indicator_set, number=item["number"],
             defaults={k: v for k, v in item.items() if k != "number"},
         )
-    stale = Indicator.objects.filter(indicator_set=indicator_set).exclude(number__in=numbers)
-    if stale.exists() and not indicator_set.surveys.exists():
-        stale.delete()
+    Indicator.objects.filter(indicator_set=indicator_set).exclude(number__in=numbers).delete()
     return indicator_set
 
 

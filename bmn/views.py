@@ -183,11 +183,15 @@ def indicator_upload(request):
             refused = error.message
         if not refused and not problems:
             data = form.cleaned_data
-            indicator_set = indicator_data.save_indicator_set(
-                code=data["code"], name=data["name"], first_year=data["first_year"], last_year=data["last_year"],
-                indicators=items)
-            messages.success(request, f"บันทึกชุดตัวชี้วัด {indicator_set.name} ({len(items)} ตัวชี้วัด) แล้ว")
-            return redirect(reverse("bmn:indicators"))
+            try:
+                indicator_set = indicator_data.save_indicator_set(
+                    code=data["code"], name=data["name"], first_year=data["first_year"],
+                    last_year=data["last_year"], indicators=items)
+            except indicator_data.SetInUse as error:
+                refused = error.message
+            else:
+                messages.success(request, f"บันทึกชุดตัวชี้วัด {indicator_set.name} ({len(items)} ตัวชี้วัด) แล้ว")
+                return redirect(reverse("bmn:indicators"))
     sets = IndicatorSet.objects.prefetch_related("indicators").annotate(survey_count=Count("surveys"))
     return render(request, "bmn/indicators.html", {
         "sets": sets, "form": form, "problems": problems, "refused": refused, "can_import": True,

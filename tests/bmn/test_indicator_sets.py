@@ -3,8 +3,9 @@
 import io
 from collections import Counter
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from bmn import analysis, services
@@ -84,3 +85,37 @@ def test_command_loads_a_set_then_a_file(sukhothai, tmp_path):
     assert indicator_set.indicators.count() == 3
     result = services.import_files(year=2567, indicator_set=indicator_set, files=[("t.csv", MADE_UP_FILE)])
     assert result.committed and result.written == {"tambon": 2}
+
+
+CHANGED_SET = MADE_UP_SET.replace("ครัวเรือนมีน้ำสะอาดดื่มตลอดปี".encode(), "ข้อความใหม่".encode())
+
+
+def test_a_set_that_a_survey_uses_is_never_changed(sukhothai, officer, as_user, tmp_path):
+    client = as_user(officer)
+
+    def post(content):
+        return client.post(reverse("bmn:indicator_upload"), {
+            "code": "t-1", "name": "ชุดแก้ไข", "file": SimpleUploadedFile("set.csv", content, content_type="text/csv")})
+
+    assert post(MADE_UP_SET).status_code == 302
+    assert post(CHANGED_SET).status_code == 302  # no survey uses it yet: it may be replaced
+    indicator_set = IndicatorSet.objects.get(code="t-1")
+    assert indicator_set.indicators.get(number=1).name_th == "ข้อความใหม่"
+    result = services.import_files(year=2567, indicator_set=indicator_set, files=[("t.csv", MADE_UP_FILE)])
+    assert result.committed
+
+    response = post(MADE_UP_SET.replace(b"\n3,", b"\n4,"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "ชุดตัวชี้วัดรหัส t-1 ใช้อ่านข้อมูลสำรวจแล้ว (จปฐ. ปี 2567 · จังหวัดสุโขทัย)" in page
+    indicator_set.refresh_from_db()
+    assert indicator_set.name == "ชุดแก้ไข"
+    assert [(i.number, i.name_th) for i in indicator_set.indicators.all()][:1] == [(1, "ข้อความใหม่")]
+    assert [i.number for i in indicator_set.indicators.all()] == [1, 2, 3]
+
+    path = tmp_path / "set.csv"
+    path.write_bytes(MADE_UP_SET)
+    with pytest.raises(CommandError, match="ใช้อ่านข้อมูลสำรวจแล้ว"):
+        call_command("load_bmn_indicators", str(path), "--code", "t-1", "--name", "อื่น", stdout=io.StringIO())
+    assert IndicatorSet.objects.get(code="t-1").name == "ชุดแก้ไข"
+    assert IndicatorSet.objects.get(code="t-1").indicators.get(number=1).name_th == "ข้อความใหม่"

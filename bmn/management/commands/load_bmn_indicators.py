@@ -1,4 +1,4 @@
-"""Load (or update) a จปฐ. indicator set from a CSV: indicator_no, name_th, category_no, category_name,
+"""Load (or replace, while no survey uses it) a จปฐ. indicator set from a CSV: indicator_no, name_th, category_no, category_name,
 is_education. Without a file: the 2560–2564 set shipped in bmn/data."""
 
 from pathlib import Path
@@ -35,6 +35,9 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         if problems:
             raise CommandError("\n".join(str(p) for p in problems))
-        indicator_set = indicator_data.save_indicator_set(code=code, name=name, first_year=first_year,
-                                                          last_year=last_year, indicators=items)
+        try:
+            indicator_set = indicator_data.save_indicator_set(code=code, name=name, first_year=first_year,
+                                                              last_year=last_year, indicators=items)
+        except indicator_data.SetInUse as error:
+            raise CommandError(error.message) from None
         self.stdout.write(self.style.SUCCESS(f"{indicator_set.name}: {len(items)} ตัวชี้วัด"))
