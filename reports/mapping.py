@@ -12,11 +12,12 @@ other school has the registry's figure (School.student_count), and each row says
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from math import asin, cos, pi, radians, sin
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from collection.models import Round, Submission
-from schools.geo import PointIndex, has_location
+from schools.geo import EARTH_RADIUS_KM, KM_PER_DEGREE, PointIndex, has_location
 from schools.models import EnrolmentYear, School, SizeCategory
 from students import codes
 from students.models import StudentRecord
@@ -273,25 +274,42 @@ def nearest_schools(round, *, district=None, cluster=None, school=None, provisio
                      chart_title="โรงเรียนจำแนกตามระยะทางถึงโรงเรียนที่ใกล้ที่สุด", notes=notes, landscape=True)
 
 
+def _box_reach_km(lat, box):
+    """The radius, in km, of the largest circle around a point at `lat` that fits inside the box of
+    ±`box` degrees around it: nothing outside the box is nearer than this."""
+    if box >= 90:
+        return pi * EARTH_RADIUS_KM  # the box is the whole earth
+    along_meridian = box * KM_PER_DEGREE
+    to_meridian = EARTH_RADIUS_KM * asin(min(1.0, sin(radians(box)) * cos(radians(lat))))
+    return min(along_meridian, to_meridian)
+
+
 def nearby(school, *, limit=NEARBY_COUNT):
     """[(distance_km, School, SizeCategory)] of the `limit` nearest open schools, nearest first.
 
-    Students are the registry's (School.student_count, the latest certified count). Two queries:
-    the schools with coordinates in a box around the school, then the size bands."""
+    Students are the registry's (School.student_count, the latest certified count). The
+    coordinates of the schools in a box around the school (±0.5°, about 55 km), a box that doubles
+    (1°, 2°, 4° …) while it may have missed a nearer school (a border or island school), so only
+    coordinates are read, of a few boxes at most; then the chosen schools, and the size bands."""
     if not has_location(school):
         return []
     lat, lon = float(school.latitude), float(school.longitude)
     candidates = School.objects.filter(is_open=True, latitude__isnull=False, longitude__isnull=False).exclude(
         pk=school.pk)
-    box = 0.5  # about 55 km: enough for the five nearest almost everywhere; else the whole list
-    near = list(candidates.filter(latitude__range=(lat - box, lat + box), longitude__range=(lon - box, lon + box)))
-    index = PointIndex((s.latitude, s.longitude, s) for s in near)
-    found = index.nearest(lat, lon, limit=limit)
-    if len(found) < limit or found[-1][0] > box * 100:  # the box may have missed a nearer school
-        index = PointIndex((s.latitude, s.longitude, s) for s in candidates)
+    box = 0.5
+    while True:
+        near = candidates if box >= 90 else candidates.filter(
+            latitude__range=(lat - box, lat + box), longitude__range=(lon - box, lon + box))
+        index = PointIndex(near.values_list("latitude", "longitude", "smis_code"))
         found = index.nearest(lat, lon, limit=limit)
+        # Every school outside the box is farther than its reach: the ones found are the nearest.
+        if box >= 90 or (len(found) >= limit and found[-1][0] <= _box_reach_km(lat, box)):
+            break
+        box *= 2
+    chosen = School.objects.in_bulk([code for _d, code in found], field_name="smis_code")
     bands = list(SizeCategory.objects.order_by("min_students"))
-    return [(round_half(d), s, SizeCategory.for_count(s.student_count, bands)) for d, s in found]
+    return [(round_half(d), chosen[code], SizeCategory.for_count(chosen[code].student_count, bands))
+            for d, code in found]
 
 
 # --- enrolment trend and projection -------------------------------------------------------------

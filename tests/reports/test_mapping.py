@@ -187,3 +187,32 @@ def test_a_lone_school_has_no_nearest_school(db):
     row = mapping.small_schools(round_).rows[0]
     assert row[6:] == ["–", None, "ไม่มีในระยะ 6 กม.", None, None, ""]
     assert ("ไม่มีโรงเรียนที่ใหญ่กว่าในพื้นที่", 1) in mapping.small_schools(round_).chart
+
+
+def test_an_island_school_finds_its_true_nearest_without_reading_every_school(db):
+    """A school 800 km from the others (few schools in its ±0.5° box): the box widens step by step,
+    only coordinates are read, and the answer is the one a pass over every school gives."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schools.geo import nearest
+    from schools.models import School
+
+    island = SchoolFactory(smis_code="64019100", obec_code="1064019100", name="บ้านเกาะ",
+                           latitude="10.000000", longitude="98.000000")
+    SchoolFactory(smis_code="64019101", obec_code="1064019101", name="บ้านเกาะใกล้",
+                  latitude="10.300000", longitude="98.000000")
+    for i in range(30):  # the mainland
+        SchoolFactory(smis_code=f"640192{i:02d}", obec_code=f"10640192{i:02d}", name=f"บ้านฝั่ง{i}",
+                      latitude=f"{17 + i / 100:.6f}", longitude=f"{99.8 + i / 100:.6f}")
+    with CaptureQueriesContext(connection) as queries:
+        found = mapping.nearby(island)
+    expected = nearest(island, School.objects.filter(is_open=True))[:5]
+    assert [s.smis_code for _d, s, _size in found] == [s.smis_code for _d, s in expected]
+    assert found[0][1].name == "บ้านเกาะใกล้" and found[0][0] == 33.4
+    school_queries = [q["sql"] for q in queries.captured_queries if "schools_school" in q["sql"]]
+    assert len(queries.captured_queries) <= 8
+    # Whole school rows are read only for the five chosen; the boxes read coordinates only.
+    full_reads = [sql for sql in school_queries if '"schools_school"."name"' in sql]
+    assert len(full_reads) == 1 and "IN (" in full_reads[0]
+    assert all("BETWEEN" in sql for sql in school_queries if sql not in full_reads)
