@@ -20,9 +20,21 @@ def has_location(obj):
     return obj.latitude is not None and obj.longitude is not None
 
 
+def tie_key(value):
+    """What puts two points at the same distance in order: the value's SMIS code (a School, or
+    anything with a `school` or a `smis_code`), or the value itself when it is a code or a number."""
+    code = getattr(value, "smis_code", None)
+    if code is None and hasattr(value, "school"):
+        code = getattr(value.school, "smis_code", None)
+    if code is None and isinstance(value, str | int):
+        code = value
+    return "" if code is None else str(code)
+
+
 def nearest(origin, candidates, *, limit=None, within_km=None):
-    """[(distance_km, candidate)] nearest first: candidates without coordinates, and the origin
-    itself, are left out. `within_km` drops the farther ones; `limit` keeps the first few."""
+    """[(distance_km, candidate)] nearest first, equally near ones by SMIS code: candidates without
+    coordinates, and the origin itself, are left out. `within_km` drops the farther ones; `limit`
+    keeps the first few."""
     if not has_location(origin):
         return []
     found = []
@@ -32,7 +44,7 @@ def nearest(origin, candidates, *, limit=None, within_km=None):
         distance = distance_km(origin.latitude, origin.longitude, candidate.latitude, candidate.longitude)
         if within_km is None or distance <= within_km:
             found.append((distance, candidate))
-    found.sort(key=lambda pair: pair[0])
+    found.sort(key=lambda pair: (pair[0], tie_key(pair[1])))
     return found[:limit] if limit else found
 
 
@@ -48,11 +60,14 @@ class PointIndex:
     country answer "the nearest school of each school" in a few seconds of pure Python, where a
     pass over every pair (29,000² = 841 million distances) would take over an hour.
 
-    Items are (latitude, longitude, value); items without coordinates are left out.
+    Items are (latitude, longitude, value); items without coordinates are left out. Points at the
+    same distance come in the order of `key(value)` (default: the SMIS code, `tie_key`), so that
+    the answer never depends on the order the points were added in or on the grid's cells.
     """
 
-    def __init__(self, items, *, cell=0.1):
+    def __init__(self, items, *, cell=0.1, key=tie_key):
         self.cell = cell
+        self.key = key
         self.cells = {}
         self.size = 0
         for lat, lon, value in items:
@@ -69,8 +84,8 @@ class PointIndex:
         return floor(lat / self.cell), floor(lon / self.cell)
 
     def within(self, lat, lon, km, *, where=None):
-        """[(distance_km, value)] of the points at most `km` away, nearest first (ties keep
-        insertion order); `where(value)` keeps only the values it accepts."""
+        """[(distance_km, value)] of the points at most `km` away, nearest first, equally near ones
+        in the order of the index's `key`; `where(value)` keeps only the values it accepts."""
         lat, lon = float(lat), float(lon)
         angle = km / EARTH_RADIUS_KM  # the circle's radius as an angle
         dlat = degrees(angle)
@@ -97,9 +112,9 @@ class PointIndex:
                     continue
                 distance = distance_km(lat, lon, plat, plon)
                 if distance <= km:
-                    found.append((distance, value))
-        found.sort(key=lambda pair: pair[0])
-        return found
+                    found.append((distance, self.key(value), value))
+        found.sort(key=lambda triple: triple[:2])
+        return [(distance, value) for distance, _key, value in found]
 
     def nearest(self, lat, lon, *, limit=1, where=None, start_km=5.0):
         """The `limit` nearest points [(distance_km, value)], nearest first, however far.

@@ -66,3 +66,20 @@ def test_the_grid_index_finds_a_far_school_and_stops_when_there_is_none():
     assert [v for _d, v in found] == ["bangkok"] and found[0][0] == pytest.approx(368, abs=5)
     assert index.nearest(17.0, 99.8, limit=1, where=lambda v: False) == []
     assert index.within(17.0, 99.8, 1.0) == [(0.0, "here")]
+
+
+def test_equally_near_schools_come_by_smis_code_whatever_the_order_they_were_added_in():
+    """Two larger schools at the same point: the nearest one is always the lower SMIS code."""
+    a = SimpleNamespace(smis_code="64010002", latitude=17.05, longitude=99.85, pk=2)
+    b = SimpleNamespace(smis_code="64010001", latitude=17.05, longitude=99.85, pk=1)
+    far = SimpleNamespace(smis_code="64010000", latitude=17.2, longitude=99.85, pk=3)
+    origin = SimpleNamespace(smis_code="64010009", latitude=17.0, longitude=99.8, pk=9)
+    for order in ([a, b, far], [b, a, far], [far, a, b]):
+        index = PointIndex((s.latitude, s.longitude, s) for s in order)
+        assert [s.smis_code for _d, s in index.within(17.0, 99.8, 50)] == ["64010001", "64010002", "64010000"]
+        assert index.nearest(17.0, 99.8)[0][1] is b
+        assert [s.smis_code for _d, s in nearest(origin, order)] == ["64010001", "64010002", "64010000"]
+    # A caller may give its own order for ties, e.g. the larger school first.
+    a.students, b.students = 300, 200
+    index = PointIndex([(17.05, 99.85, b), (17.05, 99.85, a)], key=lambda s: -s.students)
+    assert index.nearest(17.0, 99.8)[0][1] is a
