@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from math import asin, cos, pi, radians, sin
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from collection.models import Round, Submission
 from schools.geo import EARTH_RADIUS_KM, KM_PER_DEGREE, PointIndex, has_location
@@ -317,13 +317,22 @@ def nearby(school, *, limit=NEARBY_COUNT):
 PROJECTION_YEARS = 5
 PROJECTION_WINDOW = 5
 PROJECTION_MINIMUM = 3
+PROJECTION_STALE_AFTER = 1  # years a school's latest figure may lag behind the area's latest
 PROJECTION_METHOD = (
     "วิธีคาดการณ์: เส้นแนวโน้มเชิงเส้นแบบกำลังสองน้อยที่สุด (least squares) จากจำนวนนักเรียนจริง "
-    f"ไม่เกิน {PROJECTION_WINDOW} ปีล่าสุดของแต่ละโรงเรียน ต่อเส้นไปอีก {PROJECTION_YEARS} ปี "
-    "ปัดเป็นจำนวนเต็ม และไม่ต่ำกว่า 0 โรงเรียนที่มีข้อมูลจริงน้อยกว่า "
-    f"{PROJECTION_MINIMUM} ปีไม่คาดการณ์ นี่เป็นการต่อแนวโน้มอย่างง่าย "
+    f"ของปีการศึกษาในช่วง {PROJECTION_WINDOW} ปีล่าสุดของแต่ละโรงเรียน (ปีล่าสุดที่มีตัวเลขจริงและย้อนหลัง "
+    f"{PROJECTION_WINDOW - 1} ปี ปีที่เก่ากว่านั้นไม่นำมาใช้) ต่อเส้นไปอีก {PROJECTION_YEARS} ปี "
+    f"ปัดเป็นจำนวนเต็ม และไม่ต่ำกว่า 0 โรงเรียนที่มีตัวเลขจริงในช่วงนั้นน้อยกว่า {PROJECTION_MINIMUM} ปี "
+    "ไม่คาดการณ์ และโรงเรียนที่ปีล่าสุดที่มีตัวเลขจริงเก่ากว่าปีล่าสุดของพื้นที่เกิน "
+    f"{PROJECTION_STALE_AFTER} ปีไม่คาดการณ์ (ข้อมูลไม่เป็นปัจจุบัน) นี่เป็นการต่อแนวโน้มอย่างง่าย "
     "ไม่ใช่การพยากรณ์ประชากร (ไม่ได้ใช้ข้อมูลการเกิด การย้ายถิ่น หรือนโยบาย)"
 )
+NO_FIGURES, TOO_FEW, STALE = "none", "few", "stale"
+REASONS = {
+    NO_FIGURES: "ไม่มีตัวเลขจริง",
+    TOO_FEW: f"มีตัวเลขจริงไม่ถึง {PROJECTION_MINIMUM} ปีใน {PROJECTION_WINDOW} ปีล่าสุด",
+    STALE: "ข้อมูลไม่เป็นปัจจุบัน",
+}
 SOURCE_NOTE = (
     "จำนวนจริงของแต่ละปีการศึกษา: นักเรียนที่กำลังศึกษาในรอบ 10 มิถุนายน ของโรงเรียนที่รับรองข้อมูลแล้ว "
     "ถ้าไม่มี ใช้จำนวนที่นำเข้าจากข้อมูลย้อนหลัง (ตัวเลขจากรอบใช้แทนตัวเลขนำเข้าของปีเดียวกัน)"
@@ -345,6 +354,7 @@ class Trend:
     slope: float | None = None
     mean_year: float | None = None  # the line passes through (mean year, mean students)
     mean_students: float | None = None
+    reason: str = ""  # why there is no projection: NO_FIGURES, TOO_FEW or STALE (REASONS says it in Thai)
 
     @property
     def has_projection(self):
@@ -365,13 +375,26 @@ class Trend:
                 for year in years}
 
 
-def fit(actual):
+def fit(actual, *, latest_year=None):
     """A Trend for {year: (students, source)} (or {year: students}): the ordinary least-squares
-    line through the last up-to-5 years; none with fewer than 3 years."""
+    line through the actual figures of the school's last five academic years (its latest year
+    and the four before it: an older year is never used, however few years that leaves).
+
+    No projection (and `reason` says why) without figures, with fewer than 3 years in that window,
+    or when the school's latest year is more than one year older than `latest_year`, the latest
+    year of the area it is compared with: its line would start from data that is not current."""
     actual = {year: value if isinstance(value, tuple) else (value, "") for year, value in actual.items()}
     trend = Trend(actual=actual)
-    used = sorted(actual)[-PROJECTION_WINDOW:]
+    if not actual:
+        trend.reason = NO_FIGURES
+        return trend
+    last = max(actual)
+    if latest_year is not None and latest_year - last > PROJECTION_STALE_AFTER:
+        trend.reason = STALE
+        return trend
+    used = [year for year in sorted(actual) if year > last - PROJECTION_WINDOW]
     if len(used) < PROJECTION_MINIMUM:
+        trend.reason = TOO_FEW
         return trend
     xs = used
     ys = [actual[year][0] for year in used]
@@ -419,8 +442,20 @@ def enrolment_figures(schools, *, up_to_year=None, provisional=False):
     return figures
 
 
+def area_latest_year(school):
+    """The latest academic year with an actual figure of any school of the school's area office
+    (of every school when it has none): what a school's own latest year is compared with. Two queries."""
+    schools = School.objects.filter(area=school.area_id) if school.area_id else School.objects.all()
+    imported = EnrolmentYear.objects.filter(school__in=schools).aggregate(year=Max("academic_year"))["year"]
+    counted = Submission.objects.filter(
+        school__in=schools, round__kind=Round.Kind.JUNE, status__in=CERTIFIED_STATES,
+    ).aggregate(year=Max("round__academic_year"))["year"]
+    years = [year for year in (imported, counted) if year is not None]
+    return max(years) if years else None
+
+
 def school_trend(school):
-    return fit(enrolment_figures([school.pk]).get(school.pk, {}))
+    return fit(enrolment_figures([school.pk]).get(school.pk, {}), latest_year=area_latest_year(school))
 
 
 def enrolment_projection(round, *, district=None, cluster=None, school=None, provisional=False):
@@ -432,27 +467,29 @@ def enrolment_projection(round, *, district=None, cluster=None, school=None, pro
     future_years = list(range(year + 1, year + 1 + PROJECTION_YEARS))
     figures = enrolment_figures(sc.schools, up_to_year=year, provisional=provisional)
     schools = sorted(sc.schools, key=lambda s: s.smis_code)
-    rows, projected_count, with_figures = [], 0, 0
+    latest = max((y for by_year in figures.values() for y in by_year), default=None)  # the area's latest
+    rows, projected_count, with_figures, stale = [], 0, 0, 0
     for s in schools:
-        trend = fit(figures.get(s.pk, {}))
+        trend = fit(figures.get(s.pk, {}), latest_year=latest)
         if trend.actual:
             with_figures += 1
+        stale += trend.reason == STALE
         projected = trend.projected(future_years)
         projected_count += bool(projected)
         rows.append([s.smis_code, s.name, *(trend.actual.get(y, (None,))[0] for y in actual_years),
                      *(projected.get(y) for y in future_years),
-                     round_half(trend.slope) if trend.has_projection else None])
+                     round_half(trend.slope) if trend.has_projection else None, REASONS.get(trend.reason, "")])
     width = len(actual_years) + len(future_years)
 
     def column_total(index):
         values = [r[index] for r in rows if r[index] is not None]
         return sum(values) if values else None
 
-    totals = ["รวม", f"{len(rows):,} โรงเรียน", *(column_total(2 + i) for i in range(width)), None]
+    totals = ["รวม", f"{len(rows):,} โรงเรียน", *(column_total(2 + i) for i in range(width)), None, ""]
     table = Table(
         caption="จำนวนนักเรียนจริงและคาดการณ์รายโรงเรียน",
         columns=["รหัส", "โรงเรียน", *(f"{y}" for y in actual_years), *(f"{y} (คาดการณ์)" for y in future_years),
-                 "แนวโน้ม (คน/ปี)"],
+                 "แนวโน้ม (คน/ปี)", "ไม่คาดการณ์เพราะ"],
         rows=rows, totals=totals, label_columns=2,
     )
     total_rows = []
@@ -468,6 +505,9 @@ def enrolment_projection(round, *, district=None, cluster=None, school=None, pro
         f"มีตัวเลขจริงอย่างน้อยหนึ่งปี {with_figures:,} จาก {len(rows):,} โรงเรียน "
         f"คาดการณ์ได้ {projected_count:,} โรงเรียน ยอดรวมแต่ละปีรวมเฉพาะโรงเรียนที่มีตัวเลขของปีนั้น",
     ]
+    if latest is not None:
+        notes.append(f"ปีล่าสุดที่มีตัวเลขจริงของพื้นที่คือ {latest} "
+                     f"มี {stale:,} โรงเรียนที่ข้อมูลไม่เป็นปัจจุบัน (ตัวเลขล่าสุดก่อนปี {latest - PROJECTION_STALE_AFTER})")
     return sc.report("enrolment-projection", "แนวโน้มจำนวนนักเรียนและการคาดการณ์ 5 ปี", [table, totals_table],
                      chart=chart, chart_title="จำนวนนักเรียนรวม: จริงและคาดการณ์", notes=notes, landscape=True)
 
@@ -516,6 +556,8 @@ def school_profile(school, user):
             "slope": round_half(trend.slope) if trend.has_projection else None,
             "used": trend.used,
             "minimum": PROJECTION_MINIMUM,
+            "window": PROJECTION_WINDOW,
+            "stale": trend.reason == STALE,
             "chart": chart,
         },
     }

@@ -4,6 +4,7 @@ last up-to-five actual years, floored at 0, rounded to whole students; none unde
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reports import mapping
@@ -30,6 +31,44 @@ def test_only_the_last_five_years_count():
     trend = mapping.fit({2560: 1000, 2561: 900, 2565: 100, 2566: 90, 2567: 80, 2568: 70, 2569: 60})
     assert trend.used == [2565, 2566, 2567, 2568, 2569]
     assert trend.projected()[2570] == 50
+
+
+def test_years_older_than_four_before_the_latest_are_never_fitted():
+    """{2560, 2561, 2567} are not "the last five years": only 2563–2567 count, and one year is too few."""
+    trend = mapping.fit({2560: 1000, 2561: 900, 2567: 80})
+    assert not trend.has_projection and trend.used == [] and trend.reason == mapping.TOO_FEW
+    assert mapping.REASONS[trend.reason] == "มีตัวเลขจริงไม่ถึง 3 ปีใน 5 ปีล่าสุด"
+    # A gap inside the window is fine: 2564, 2566, 2568 are three of 2564–2568.
+    trend = mapping.fit({2563: 500, 2564: 100, 2566: 80, 2568: 60})
+    assert trend.used == [2564, 2566, 2568] and trend.slope == pytest.approx(-10)
+
+
+def test_a_school_whose_figures_stop_two_years_before_the_area_is_not_projected():
+    figures = {2565: 100, 2566: 90, 2567: 80}
+    stale = mapping.fit(figures, latest_year=2569)
+    assert not stale.has_projection and stale.projected() == {}
+    assert mapping.REASONS[stale.reason] == "ข้อมูลไม่เป็นปัจจุบัน"
+    assert mapping.fit(figures, latest_year=2568).projected()[2568] == 70  # one year behind: still current
+
+
+def test_the_report_says_which_schools_are_not_projected_and_why(history, officer):
+    _school, _other, nov = history
+    old = SchoolFactory(smis_code="64019103", obec_code="1064019103", name="บ้านข้อมูลเก่า")
+    for year, n in ((2565, 50), (2566, 45), (2567, 40)):
+        EnrolmentYear.objects.create(school=old, academic_year=year, students=n)
+    report = mapping.enrolment_projection(nov)
+    rows = {row[1]: row for row in report.tables[0].rows}
+    assert report.tables[0].columns[-1] == "ไม่คาดการณ์เพราะ"
+    assert rows["บ้านข้อมูลเก่า"][7:] == [None, None, None, None, None, None, "ข้อมูลไม่เป็นปัจจุบัน"]
+    assert rows["บ้านลดลง"][7] == 4
+    notes = " ".join(report.notes)
+    assert "ปีที่เก่ากว่านั้นไม่นำมาใช้" in notes and "ข้อมูลไม่เป็นปัจจุบัน" in notes
+    assert "ปีล่าสุดที่มีตัวเลขจริงของพื้นที่คือ 2569 มี 1 โรงเรียนที่ข้อมูลไม่เป็นปัจจุบัน" in notes
+    # The school's own page says the same.
+    profile = mapping.school_profile(old, officer)
+    assert profile["enrolment"]["stale"] and profile["enrolment"]["projected"] == []
+    html = render_to_string("schools/_enrolment_trend.html", profile)
+    assert 'data-testid="no-projection"' in html and "2568" not in html
 
 
 def test_whole_students_with_halves_rounded_up():
@@ -96,7 +135,9 @@ def test_the_projection_report(history):
     assert rows["บ้านลดลง"][12] == -21.4
     # ȳ = 68.6 at 2567: 2570 → 68.6 − 64.2 = 4.4 → 4; later years below 0 → 0
     assert rows["บ้านลดลง"][7:12] == [4, 0, 0, 0, 0]
-    assert rows["บ้านสองปี"][2:] == [None, None, None, 30, 28, None, None, None, None, None, None]
+    assert rows["บ้านสองปี"][2:] == [None, None, None, 30, 28, None, None, None, None, None, None,
+                                     "มีตัวเลขจริงไม่ถึง 3 ปีใน 5 ปีล่าสุด"]
+    assert rows["บ้านลดลง"][13] == ""
     assert table.totals[2:8] == [100, 90, 80, 100, 31, 4]
     totals = {row[0]: row for row in report.tables[1].rows}
     assert totals["2569"] == ["2569", "จริง", 31, 2] and totals["2570"] == ["2570", "คาดการณ์", 4, 1]
