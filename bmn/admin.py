@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AreaResult, Indicator, IndicatorResult, IndicatorSet, Survey
+from .models import AreaResult, Indicator, IndicatorResult, IndicatorSet, ReplacedImport, Survey
 
 
 class IndicatorInline(admin.TabularInline):
@@ -44,3 +44,9 @@ class AreaResultAdmin(ReadOnly):
     list_filter = ("survey", "level")
     search_fields = ("code",)
     inlines = [IndicatorResultInline]
+
+
+@admin.register(ReplacedImport)
+class ReplacedImportAdmin(ReadOnly):
+    list_display = ("survey", "level", "row_count", "replaced_at", "replaced_by", "filename", "new_filename")
+    list_filter = ("survey", "level")

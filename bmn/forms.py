@@ -35,7 +35,8 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     year = forms.IntegerField(
-        label=_("Survey year (B.E.)"), min_value=2540, max_value=2700, initial=2561,
+        # No default: a newer file imported under a default year would land on (and replace) that year.
+        label=_("Survey year (B.E.)"), min_value=2540, max_value=2700,
         help_text=_("The year the households were surveyed, e.g. 2561."),
     )
     indicator_set = forms.ModelChoiceField(
@@ -46,6 +47,11 @@ class ImportForm(forms.Form):
     files = MultipleFileField(
         label=_("TPMAP files"),
         help_text=_("One or more of the amphoe, tambon and village \"common\" files (CSV or Excel)."),
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the existing data"), required=False,
+        help_text=_("Only when this survey already has data at the level of a file: the existing rows are "
+                    "kept as a copy you can download from the survey page, then replaced."),
     )
 
 

@@ -161,3 +161,33 @@ class IndicatorResult(models.Model):
 
     def __str__(self):
         return f"{self.indicator.number}: {self.fails}/{self.applies}"
+
+
+class ReplacedImport(models.Model):
+    """The rows of one level of a survey as they were before an import replaced them, kept as CSV
+    text in the TPMAP column layout so that an officer can download and re-import them."""
+
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="replaced_imports", verbose_name=_("survey"))
+    level = models.CharField(_("level"), max_length=8, choices=AreaResult.Level.choices)
+    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("replaced by"),
+    )
+    row_count = models.PositiveIntegerField(_("rows replaced"))
+    filename = models.CharField(_("file the rows came from"), max_length=200, blank=True)
+    new_filename = models.CharField(_("file that replaced them"), max_length=200, blank=True)
+    missing_codes = models.TextField(_("codes not in the new file"), blank=True)
+    csv_text = models.TextField(_("the replaced rows (CSV, TPMAP layout)"))
+
+    class Meta:
+        verbose_name = _("replaced BMN import")
+        verbose_name_plural = _("replaced BMN imports")
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.survey} · {self.get_level_display()} · {self.row_count}"
+
+    @property
+    def download_name(self):
+        return f"bmn-{self.survey.year}-{self.survey.province_code}-{self.level}-replaced-{self.pk}.csv"

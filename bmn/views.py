@@ -11,7 +11,7 @@ import io
 from django.contrib import messages
 from django.db.models import Count, Sum
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from edinfo import access
@@ -25,7 +25,7 @@ from . import report as bmn_report
 from . import services
 from .forms import ImportForm, IndicatorSetForm
 from .importing import LEVEL_TH
-from .models import AreaResult, IndicatorResult, IndicatorSet
+from .models import AreaResult, IndicatorResult, IndicatorSet, ReplacedImport
 
 READERS = (access.OFFICER, access.EXECUTIVE, access.ADMIN)
 IMPORTERS = access.OFFICE_ROLES
@@ -131,8 +131,20 @@ def survey_detail(request):
             unresolved_villages=list(villages.filter(subdistrict__isnull=True).values("tambon_code")
                                      .annotate(n=Count("id")).order_by("tambon_code")),
             all_indicators=survey.indicator_set.indicators.all(),
+            replaced=(list(survey.replaced_imports.select_related("replaced_by").defer("csv_text"))
+                      if context["can_import"] else []),
         )
     return render(request, "bmn/survey.html", context)
+
+
+@access.require_roles(*IMPORTERS)
+def replaced_download(request):
+    """The rows an import replaced, as the CSV (TPMAP layout) they can be re-imported from."""
+    archive = get_object_or_404(ReplacedImport.objects.select_related("survey"),
+                                pk=request.GET.get("id") if str(request.GET.get("id", "")).isdigit() else None)
+    response = HttpResponse(archive.csv_text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{archive.download_name}"'
+    return response
 
 
 @access.require_roles(*IMPORTERS)
@@ -149,7 +161,8 @@ def import_upload(request):
             files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
             result = services.import_files(year=form.cleaned_data["year"],
                                            indicator_set=form.cleaned_data["indicator_set"],
-                                           files=files, user=request.user, notes=form.cleaned_data["notes"])
+                                           files=files, user=request.user, notes=form.cleaned_data["notes"],
+                                           replace=form.cleaned_data["replace"])
             if result.committed:
                 messages.success(request, "นำเข้าข้อมูล จปฐ. แล้ว: " + " · ".join(result.summary_lines))
     else:

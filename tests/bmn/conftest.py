@@ -61,8 +61,8 @@ def demo(db):
     return build_district()
 
 
-def import_real(indicator_set, *names, year=2561, user=None):
+def import_real(indicator_set, *names, year=2561, user=None, replace=False):
     files = [(Path(name).name, real_bytes(name)) for name in names]
-    result = services.import_files(year=year, indicator_set=indicator_set, files=files, user=user)
+    result = services.import_files(year=year, indicator_set=indicator_set, files=files, user=user, replace=replace)
     assert result.committed, [str(p) for f in result.files for p in f.errors] + [f.refused for f in result.files]
     return result

@@ -99,9 +99,9 @@ def test_the_real_quirks_are_accepted_and_flagged(sukhothai, default_set):
 
 def test_importing_a_level_again_replaces_it_and_says_how_many(sukhothai, default_set):
     import_real(default_set, TAMBON_FILE)
-    again = import_real(default_set, TAMBON_FILE)
+    again = import_real(default_set, TAMBON_FILE, replace=True)
     assert again.replaced == {"tambon": 87}
-    assert "ระดับตำบล: นำเข้า 87 แถว (แทนที่ข้อมูลเดิม 87 แถว)" in again.summary_lines
+    assert "ระดับตำบล: นำเข้า 87 แถว (แทนที่ข้อมูลเดิม 87 แถว เก็บสำเนาข้อมูลเดิมไว้แล้ว)" in again.summary_lines
     assert AreaResult.objects.filter(level="tambon").count() == 87
     assert Survey.objects.count() == 1
 
@@ -253,3 +253,14 @@ def test_an_excel_copy_is_read_and_rows_are_numbered_as_excel_shows_them(sukhoth
     result = services.import_files(year=2561, indicator_set=default_set, files=[("amphoe.xlsx", out.getvalue())])
     assert result.committed and result.written == {"amphoe": 9}
     assert AreaResult.objects.filter(level="amphoe").aggregate(p=Sum("persons"))["p"] == 377_680
+
+
+def test_a_small_file_for_the_same_year_does_not_wipe_the_real_one(sukhothai, default_set, officer, as_user):
+    import_real(default_set, TAMBON_FILE)
+    small = edited(TAMBON_FILE, lambda rows: rows.__delitem__(slice(4, None)))
+    response = upload(as_user(officer), indicator_set=default_set, files=[("small.csv", small)])
+    result = response.context["result"]
+    assert result.needs_confirmation and not result.committed
+    [replacement] = result.replacing
+    assert (replacement.before, replacement.new, len(replacement.missing)) == (87, 3, 84)
+    assert AreaResult.objects.filter(level="tambon").count() == 87
