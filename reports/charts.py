@@ -45,11 +45,22 @@ def bar_chart(items, *, title="", width=640, number=str):
 LINE_COLOURS = ("#2f6fb5", "#c0504d", "#5b9bd5", "#9bbb59")
 
 
-def line_chart(labels, lines, *, title="", width=640, height=240, number=str):
+def _positions(labels):
+    """The labels as numbers (academic years), or None when any is not a number."""
+    try:
+        return [float(label) for label in labels]
+    except (TypeError, ValueError):
+        return None
+
+
+def line_chart(labels, lines, *, title="", width=640, height=240, number=str, positions=None):
     """SVG markup for lines over shared x labels (e.g. academic years).
 
     `lines` is [(name, values, dashed)], values aligned with `labels`, None for no point (a gap);
-    each point has its value written above it, and a legend names the lines."""
+    each point has its value written above it, and a legend names the lines. The x axis is spaced
+    by value: `positions` (numbers aligned with `labels`), else the labels themselves when they
+    are numbers, so that 2560, 2561, 2564 show the missing years as a wider gap; labels that
+    are not numbers are spaced evenly."""
     labels = [str(label) for label in labels]
     points = [value for _name, values, _dashed in lines for value in values if value is not None]
     if not labels or not points:
@@ -58,10 +69,13 @@ def line_chart(labels, lines, *, title="", width=640, height=240, number=str):
     left, right, bottom = 50, 20, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(points) or 1
-    step = plot_w / max(len(labels) - 1, 1)
+    where = list(positions) if positions is not None else _positions(labels)
+    if where is None:
+        where = list(range(len(labels)))
+    low, span = min(where), max(where) - min(where)
 
     def x(index):
-        return left + (index * step if len(labels) > 1 else plot_w / 2)
+        return left + (plot_w * (where[index] - low) / span if span else plot_w / 2)
 
     def y(value):
         return top + plot_h - plot_h * value / peak

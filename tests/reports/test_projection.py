@@ -2,6 +2,7 @@
 last up-to-five actual years, floored at 0, rounded to whole students; none under three years."""
 
 import datetime
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -198,3 +199,26 @@ def test_the_demo_history_is_plausible_and_repeatable(db):
     series = dict(EnrolmentYear.objects.filter(school=small).values_list("academic_year", "students"))
     assert series[2564] >= series[2568] >= small.student_count * 0.9
     assert datetime.date.today()  # nothing depends on the clock
+
+
+def circle_xs(svg):
+    return [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg)]
+
+
+def test_the_trend_chart_spaces_the_years_by_their_value_so_a_gap_shows():
+    from reports.charts import line_chart
+
+    svg = line_chart(["2560", "2561", "2564"], [("จำนวนจริง", [50, 48, 40], False)])
+    x2560, x2561, x2564 = circle_xs(svg)
+    assert (x2564 - x2560) == pytest.approx(4 * (x2561 - x2560), abs=0.2)
+    # Labels that are not years stay evenly spaced.
+    a, b, c = circle_xs(line_chart(["ก", "ข", "ค"], [("x", [1, 2, 3], False)]))
+    assert (c - b) == pytest.approx(b - a, abs=0.2)
+
+
+def test_the_school_page_chart_shows_missing_years_as_a_gap(db, officer):
+    school = SchoolFactory(smis_code="64019104", obec_code="1064019104", name="บ้านเว้นปี")
+    for year, n in ((2560, 50), (2561, 48), (2564, 40)):
+        EnrolmentYear.objects.create(school=school, academic_year=year, students=n)
+    x2560, x2561, x2564 = circle_xs(mapping.school_profile(school, officer)["enrolment"]["chart"])[:3]
+    assert (x2564 - x2560) == pytest.approx(4 * (x2561 - x2560), abs=0.2)
