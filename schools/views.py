@@ -216,11 +216,13 @@ def _location_csv(problems, threshold):
     for p in problems:
         school = p.school
         tambon = school.subdistrict
-        writer.writerow([
-            school.smis_code, school.obec_code, neutralise(school.full_name),
+        # Every text cell through neutralise: a name typed in the admin ("=HYPERLINK(...)", "@SUM(...)")
+        # must reach the spreadsheet as text, not as a formula that runs when the file is opened.
+        writer.writerow([neutralise(value) for value in (
+            school.smis_code, school.obec_code, school.full_name,
             tambon.name_th if tambon else "", tambon.district.name_th if tambon else "",
             school.latitude if school.latitude is not None else "",
             school.longitude if school.longitude is not None else "",
-            f"{p.distance:.1f}" if p.distance is not None else "", p.label,
-        ])
+            f"{p.distance:.1f}" if p.distance is not None else "", str(p.label),
+        )])
     return response

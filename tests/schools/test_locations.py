@@ -1,5 +1,8 @@
 """Setting a school's location, and the list of locations to check."""
 
+import csv
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -218,3 +221,21 @@ def test_check_list_queries_do_not_grow_with_the_schools(as_user, officer, probl
     for n in range(5):
         SchoolFactory(latitude="17.3", longitude=f"99.8{n}")  # all far, all listed
     assert queries() == before
+
+
+def test_check_list_csv_writes_names_as_text_never_as_formulas(as_user, officer, problems):
+    """Names typed in the admin reach the spreadsheet as text: a cell that would start a formula
+    gets the usual leading apostrophe."""
+    far = problems["far"]
+    far.name = "=1+1"
+    far.save()
+    tambon = far.subdistrict
+    tambon.name_th, tambon.district.name_th = "=HYPERLINK(\"http://x\",\"ธานี\")", "@SUM(A1:A9)"
+    tambon.save()
+    tambon.district.save()
+    text = as_user(officer).get(CHECK, {"format": "csv"}).content.decode("utf-8-sig")
+    row = next(row for row in csv.reader(io.StringIO(text)) if row[0] == far.smis_code)
+    assert row[2] == "โรงเรียน=1+1"  # the school's full name starts with โรงเรียน: text already
+    assert row[3] == "'=HYPERLINK(\"http://x\",\"ธานี\")" and row[4] == "'@SUM(A1:A9)"
+    assert not any(cell.startswith(("=", "+", "@")) for cell in row)
+    assert row[5] == "17.147000" and row[7] == "15.0"  # numbers stay numbers
