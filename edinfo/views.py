@@ -48,7 +48,7 @@ def home(request):
     for school in schools:
         role = next((m.role for m in school.memberships.all() if m.user_id == request.user.pk), None)
         cards.append({
-            "school": school, "role": role, "todo": school_todo(school),
+            "school": school, "role": role, "todo": school_todo(school, role),
             "collection": _collection_card(round_, school, submissions.get(school.pk), role, records.get(school.pk, 0)),
             "returned_elsewhere": elsewhere.get(school.pk, []),
         })
@@ -79,12 +79,15 @@ class TodoItem(NamedTuple):
         return str(self.text)
 
 
-def school_todo(school):
-    """What a school still has to do: missing registry information, most important first."""
+def school_todo(school, role=None):
+    """What a school still has to do: missing registry information, most important first.
+
+    The location item links to the map picker only for the school's data staff, who may save
+    there (the director's picker is read-only: no link to a page where nothing can be done)."""
     items = []
     if school.latitude is None:
-        items.append(TodoItem(_("Set the school's location on the map (latitude and longitude)."),
-                              reverse("schools:location", kwargs={"smis_code": school.smis_code})))
+        url = reverse("schools:location", kwargs={"smis_code": school.smis_code}) if role == access.STAFF else ""
+        items.append(TodoItem(_("Set the school's location on the map (latitude and longitude)."), url))
     if not school.lowest_level:
         items.append(_("Say which levels the school offers."))
     if not school.phone:

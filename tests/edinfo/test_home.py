@@ -106,3 +106,18 @@ def test_a_school_returned_in_a_closed_round_is_told_on_its_home(as_user, staff,
     html = as_user(staff).get("/").content.decode()
     assert 'data-testid="returned-elsewhere"' in html
     assert "10 มิถุนายน 2569" in html and f"/collection/{june.pk}/{school.smis_code}/" in html
+
+
+def test_only_staff_get_a_link_to_set_the_location(as_user, school, staff, director):
+    """The director's picker is read-only: the director's to-do names the item without a link."""
+    school.latitude = school.longitude = None
+    school.save()
+    link = f'href="{reverse("schools:location", kwargs={"smis_code": school.smis_code})}"'
+    response = as_user(staff).get(reverse("home"))
+    assert link in response.content.decode()
+    item = str(response.context["cards"][0]["todo"][0])
+    response = as_user(director).get(reverse("home"))
+    page = response.content.decode()
+    assert link not in page
+    assert item in page  # still said, as something the school's staff have to do
+    assert response.context["cards"][0]["todo"][0].url == ""
