@@ -15,6 +15,12 @@ class Param:
     kind: str = "number"  # "number" or "select"
     choices: object = None  # for "select": a callable returning [(value, label)]
     step: str = "any"
+    # The value the report will use for what was typed (its default when nothing or nonsense was),
+    # so the box on the page always shows the setting in force.
+    clean: object = None
+
+    def shown(self, typed):
+        return self.clean(typed) if self.clean else typed
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,8 @@ CATALOGUE = {
         Entry("small-schools", "โรงเรียนขนาดเล็กและโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุด",
               "โรงเรียนขนาดเล็กแต่ละแห่ง โรงเรียนที่ใกล้ที่สุด และโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุดในระยะที่กำหนด "
               "พร้อมระยะทางและขนาด", mapping.small_schools,
-              params=(Param("distance", "ระยะทางไม่เกิน (กม.)"),)),
+              params=(Param("distance", "ระยะทางไม่เกิน (กม.)",
+                            clean=lambda typed: mapping.km_text(mapping.parse_distance(typed)[0])),)),
         Entry("nearest-schools", "ระยะทางถึงโรงเรียนที่ใกล้ที่สุด",
               "โรงเรียนที่ใกล้ที่สุดของแต่ละโรงเรียน ระยะทาง และจำนวนโรงเรียนในระยะ 3, 5 และ 10 กม.",
               mapping.nearest_schools),

@@ -67,6 +67,8 @@ class Report:
     chart: list = field(default_factory=list)
     chart_title: str = ""
     notes: list = field(default_factory=list)
+    # Things the reader must not miss, e.g. a setting that could not be used and what was used instead.
+    warnings: list = field(default_factory=list)
     landscape: bool = False
 
     @property

@@ -55,8 +55,12 @@ def report_context(report, *, digits="", pdf=False, query=""):
         "report": report,
         "office_name": settings.EDINFO_OFFICE_NAME,
         "tables": [_display(table, digits) for table in report.tables],
-        "chart": charts.bar_chart(report.chart, title=report.chart_title,
+        # Thai digits everywhere on request: in the chart's labels and title and in the notes too.
+        "chart": charts.bar_chart([(format_number(label, digits), value) for label, value in report.chart],
+                                  title=format_number(report.chart_title, digits),
                                   number=lambda value: format_number(value, digits)),
+        "notes": [format_number(note, digits) for note in report.notes],
+        "warnings": [format_number(warning, digits) for warning in report.warnings],
         "digits": digits,
         "census_day": thai.format_date(report.census_day, full=True, thai_digits=digits == "th"),
         # Official documents in Thai digits have them in every line, not only in the tables.
@@ -141,7 +145,7 @@ def report(request, name):
     query["round"] = round.pk
     context = report_context(result, digits=digits, query=query.urlencode())
     context.update(entry=entry, group_by=group_by, groupings=selectors.GROUP_BY,
-                   params=[(param, request.GET.get(param.name, ""),
+                   params=[(param, param.shown(request.GET.get(param.name, "")),
                             param.choices() if param.kind == "select" and param.choices else [])
                            for param in entry.params],
                    param_keep=[(key, value) for key, value in query.items()

@@ -31,7 +31,7 @@ def report_workbook(report):
     sheet.append([report.coverage_line])
     if report.provisional:
         sheet.append(["ข้อมูลเบื้องต้น ยังไม่เป็นทางการ: รวมข้อมูลของโรงเรียนที่ยังไม่รับรอง ห้ามเผยแพร่"])
-    for note in report.notes:
+    for note in [*report.warnings, *report.notes]:
         sheet.append([note])
     widths = {}
     for table in report.tables:
