@@ -44,3 +44,12 @@ def test_a_missing_page_is_404_in_the_portal_layout(as_user, staff):
     response = as_user(staff).get("/schools/99999999/")
     assert response.status_code == 404
     assert 'data-testid="error-404"' in response.content.decode()
+
+
+def test_pages_name_an_icon_that_exists(as_user, officer):
+    """Browsers ask for an icon on every page; a missing one is a 404 in every office's logs."""
+    from django.contrib.staticfiles import finders
+
+    html = as_user(officer).get("/").content.decode()
+    assert 'rel="icon"' in html and "img/favicon.svg" in html
+    assert finders.find("img/favicon.svg")
