@@ -126,7 +126,8 @@ def import_files(*, year, indicator_set, files, user=None, notes="", replace=Fal
                           "notes": notes},
             )
             # One import of a survey at a time: a second waits here, then sees the first one's rows.
-            survey = Survey.objects.select_for_update().get(pk=survey.pk)
+            # (NO KEY UPDATE: rows that reference the survey, checked at commit, are not blocked.)
+            survey = Survey.objects.select_for_update(no_key=True).get(pk=survey.pk)
             result.replacing = _replacements(survey, levels)
             if result.replacing and not replace:
                 result.existing_survey = survey
