@@ -2,13 +2,17 @@
 indicators by tambon beside the demo schools, and opens the report."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from bmn.indicators import ensure_default_set
+from bmn.models import AreaResult, ReplacedImport
 from edinfo import demo
 from schools.geography import load_geography
 from tests.bmn.conftest import AMPHOE_FILE, REFERENCE, TAMBON_FILE, VILLAGE_FILE, real_bytes
+from tests.bmn.synthetic import tambon_file, tpmap_csv
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,3 +49,50 @@ def test_officer_imports_and_reads_by_tambon(page, live_server):
     with page.expect_download() as download:
         page.get_by_test_id("xlsx-link").click()
     assert download.value.suggested_filename == "bmn-education-2561.xlsx"
+
+
+def test_officer_is_asked_before_a_reimport_replaces_data_and_can_download_the_old_rows(page, live_server, tmp_path):
+    """Synthetic files (tests/bmn/synthetic.py): runs without ../shared."""
+    load_geography(["64"])
+    ensure_default_set()
+    officer = UserFactory(username="bmnreplacer", office_role="officer")
+    first, newer = tmp_path / "61_64_tambol_common.csv", tmp_path / "newer_tambol.csv"
+    first.write_bytes(tambon_file())
+    newer.write_bytes(tpmap_csv("tambon", ["640102", "640103", "640104"]))
+
+    page.goto(live_server.url + "/bmn/import/")
+    page.locator("#id_username").fill(officer.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/bmn/import/"))
+    expect(page.locator("#id_year")).to_have_value("")  # no default year: the officer types it
+
+    form = page.get_by_test_id("bmn-upload-form")
+    page.locator("#id_year").fill("2561")
+    page.locator("#id_files").set_input_files([str(first)])
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("bmn-import-done")).to_contain_text("5")
+
+    # The same year again with a smaller file: asked first, nothing written.
+    page.locator("#id_files").set_input_files([str(newer)])
+    page.get_by_test_id("bmn-upload-form").locator("button[type=submit]").click()
+    confirm = page.get_by_test_id("bmn-confirm-replace")
+    expect(confirm).to_contain_text("640151, 640201")
+    expect(page.get_by_test_id("bmn-replace-tambon")).to_contain_text("5")
+    assert AreaResult.objects.filter(level="tambon").count() == 5
+    expect(page.locator("#id_year")).to_have_value("2561")  # the form keeps what was typed
+
+    # Tick "แทนที่ข้อมูลเดิม", choose the file again, import: replaced, and the old rows kept.
+    page.locator("#id_replace").check()
+    page.locator("#id_files").set_input_files([str(newer)])
+    page.get_by_test_id("bmn-upload-form").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("bmn-import-done")).to_contain_text("5")
+    assert AreaResult.objects.filter(level="tambon").count() == 3
+    assert ReplacedImport.objects.get().row_count == 5
+
+    page.get_by_test_id("bmn-import-done").get_by_role("link").nth(1).click()
+    expect(page.get_by_test_id("bmn-replaced")).to_contain_text("61_64_tambol_common.csv")
+    with page.expect_download() as download:
+        page.get_by_test_id("bmn-replaced-download").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    assert "640151" in Path(download.value.path()).read_text(encoding="utf-8")
