@@ -1,5 +1,6 @@
 """Fixtures for the จปฐ. tests: the real Sukhothai 2561 TPMAP files (never copied into this
-repository: they declare no licence) read from ../shared/reference-data, skipped when absent."""
+repository: they declare no licence) read from ../shared/reference-data, skipped when absent.
+The behaviour is also tested on synthetic files of the same layout (synthetic.py), which never skip."""
 
 import csv
 import io
