@@ -140,7 +140,8 @@ def small_schools(round, *, district=None, cluster=None, school=None, provisiona
     wide = sc if not school else scope(round, district=district, cluster=cluster, provisional=provisional)
     km, distance_note = parse_distance(distance)
     bands, small_max = size_bands()
-    notes = [distance_note] if distance_note else []
+    notes = []
+    warnings = [distance_note] if distance_note else []  # shown where the reader cannot miss it
     if small_max is None:
         small_max = FALLBACK_SMALL_MAX
         notes.append(f"ยังไม่มีเกณฑ์ขนาดโรงเรียนในระบบ จึงถือว่าโรงเรียนขนาดเล็กมีนักเรียนไม่เกิน {small_max} คน")
@@ -219,7 +220,7 @@ def small_schools(round, *, district=None, cluster=None, school=None, provisiona
         notes.append(f"{unknown:,} โรงเรียนไม่มีจำนวนนักเรียนทั้งในรอบนี้และในทะเบียน จึงไม่ได้นำมาพิจารณา")
     return sc.report("small-schools", "โรงเรียนขนาดเล็กและโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุด", [table, summary],
                      chart=chart, chart_title="โรงเรียนขนาดเล็กจำแนกตามระยะทางถึงโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุด",
-                     notes=notes, landscape=True)
+                     notes=notes, warnings=warnings, landscape=True)
 
 
 # --- each school's nearest schools --------------------------------------------------------------

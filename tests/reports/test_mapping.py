@@ -87,7 +87,7 @@ def test_the_distance_cuts_off_and_a_bad_value_falls_back_to_six_km(district):
     assert rows["บ้านไกล"][8:] == ["64019004 บ้านกลาง", 22.2, 121, "ขนาดกลาง"]
     for bad in ("abc", "-3", "0", "1000"):
         report = mapping.small_schools(district["round"], district="6401", distance=bad)
-        assert f"ระยะทาง “{bad}” ใช้ไม่ได้" in report.notes[0]
+        assert f"ระยะทาง “{bad}” ใช้ไม่ได้" in report.warnings[0]
         assert by_name(report)["บ้านหนึ่ง"][9] == 4.4
 
 
