@@ -34,14 +34,19 @@ class SchoolForm(forms.ModelForm):
 
 
 def _coordinate(value):
-    """A decimal number from what a person typed: Thai digits and a comma as decimal point allowed."""
+    """A decimal number from what a person typed: Thai digits and a comma as decimal point allowed.
+    Only plain decimals ("17.0123", "-0.5"): "1e400", "Infinity", "NaN" raise InvalidOperation
+    as any other text does."""
     value = value.strip().translate(THAI_DIGITS).replace(" ", "")
     if value.count(",") == 1 and "." not in value:
         value = value.replace(",", ".")
+    if not PLAIN_DECIMAL.match(value):
+        raise InvalidOperation(value)
     return Decimal(value)
 
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+PLAIN_DECIMAL = re.compile(r"^[-+]?[0-9]{1,20}(?:\.[0-9]{1,20})?$", re.ASCII)
 PAIR = re.compile(r"^\s*(-?[\d๐-๙]+(?:\.[\d๐-๙]+)?)\s*[,;\s]\s*(-?[\d๐-๙]+(?:\.[\d๐-๙]+)?)\s*$")
 
 
@@ -61,13 +66,12 @@ class LocationForm(forms.ModelForm):
     def _number(self, name, text):
         try:
             number = _coordinate(text)
+            # Out-of-range numbers are caught later with their own message; rounding them
+            # here must not fail either.
+            return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
         except InvalidOperation:
-            self.add_error(name, _("Type a number in decimal degrees, e.g. 17.0123."))
+            self.add_error(name, NOT_A_NUMBER[name])
             return None
-        if not number.is_finite():
-            self.add_error(name, _("Type a number in decimal degrees, e.g. 17.0123."))
-            return None
-        return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
     def clean(self):
         data = super().clean()
@@ -108,5 +112,10 @@ class LocationForm(forms.ModelForm):
                 self._update_errors(error)
 
 
+NOT_A_NUMBER = {
+    # Each box with an example of its own kind: a longitude example for the longitude.
+    "latitude": _("Not a valid number: type the latitude in decimal degrees, e.g. 17.0123."),
+    "longitude": _("Not a valid number: type the longitude in decimal degrees, e.g. 99.8234."),
+}
 LAT_RANGE = (Decimal(5), Decimal(21))
 LNG_RANGE = (Decimal(97), Decimal(106))

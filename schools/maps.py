@@ -77,12 +77,12 @@ def parse_filters(params, *, categories, may_see_states):
     """The map's filters from a query string: values that are not understood are left out."""
     filters = MapFilters()
     district = params.get("district", "")
-    if district.isdigit() and len(district) == 4:
+    if district.isascii() and district.isdigit() and len(district) == 4:
         filters.district = district
     elif district:
         filters.ignored.append("district")
     cluster = params.get("cluster", "")
-    if cluster.isdigit():
+    if cluster.isascii() and cluster.isdigit() and len(cluster) <= 9:
         filters.cluster = int(cluster)
     elif cluster:
         filters.ignored.append("cluster")
@@ -93,7 +93,7 @@ def parse_filters(params, *, categories, may_see_states):
             filters.ignored.append("size")
     if may_see_states:
         round_id = params.get("round", "")
-        if round_id.isdigit():
+        if round_id.isascii() and round_id.isdigit() and len(round_id) <= 9:
             filters.round = Round.objects.filter(pk=round_id).first()
         if filters.round is None:
             filters.round = Round.objects.current()

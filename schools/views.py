@@ -88,7 +88,8 @@ def school_map(request):
     filters = maps.parse_filters(request.GET, categories=categories, may_see_states=office)
     data = maps.map_data(request.user, filters, categories)
     districts, clusters = maps.filter_choices(request.user)
-    bmn_query = {"survey": request.GET["survey"]} if request.GET.get("survey", "").isdigit() else {}
+    survey = request.GET.get("survey", "")
+    bmn_query = {"survey": survey} if survey.isascii() and survey.isdigit() and len(survey) <= 9 else {}
     return render(request, "schools/map.html", {
         "data": data,
         "data_script": json_script(data, "map-data", encoder=maps.CompactJSONEncoder),
@@ -183,7 +184,7 @@ def location_check(request):
         else:
             threshold_note = True
     district = request.GET.get("district", "")
-    district = district if district.isdigit() and len(district) == 4 else ""
+    district = district if district.isascii() and district.isdigit() and len(district) == 4 else ""
     problems = maps.location_problems(request.user, threshold, district)
     if request.GET.get("format") == "csv":
         return _location_csv(problems, threshold)

@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db
 # The tambon centre of the fixture school (tests/factories.py): 17.012, 99.822.
 
 
+LAT_NOT_A_NUMBER = "Not a valid number: type the latitude in decimal degrees, e.g. 17.0123."
+LNG_NOT_A_NUMBER = "Not a valid number: type the longitude in decimal degrees, e.g. 99.8234."
+
+
 def url(school):
     return reverse("schools:location", args=[school.smis_code])
 
@@ -59,6 +63,12 @@ def test_both_empty_clears_the_location(as_user, officer, school):
     assert school.latitude is None and school.longitude is None
 
 
+def test_the_longitude_message_gives_a_longitude_example(as_user, staff, school):
+    page = as_user(staff).post(url(school), {"latitude": "17.01", "longitude": "ร้อย"}).content.decode()
+    assert escape(gettext(LNG_NOT_A_NUMBER)) in page and "99.8234" in page
+    assert escape(gettext(LAT_NOT_A_NUMBER)) not in page
+
+
 @pytest.mark.parametrize(("data", "message"), [
     ({"latitude": "17.01", "longitude": ""},
      "Give both latitude and longitude, or leave both empty to clear the location."),
@@ -69,8 +79,20 @@ def test_both_empty_clears_the_location(as_user, officer, school):
     ({"latitude": "99.82", "longitude": "17.01"},
      "The latitude and longitude seem to be swapped: latitude comes first (about 5–21 in Thailand), "
      "then longitude (about 97–106)."),
-    ({"latitude": "สิบเจ็ด", "longitude": "99.82"}, "Type a number in decimal degrees, e.g. 17.0123."),
-    ({"latitude": "17.01", "longitude": "NaN"}, "Type a number in decimal degrees, e.g. 17.0123."),
+    ({"latitude": "สิบเจ็ด", "longitude": "99.82"}, LAT_NOT_A_NUMBER),
+    ({"latitude": "17.01", "longitude": "NaN"}, LNG_NOT_A_NUMBER),
+    # Exponents, infinities and runaway digits once reached Decimal.quantize and gave a 500.
+    ({"latitude": "1e400", "longitude": "99.82"}, LAT_NOT_A_NUMBER),
+    ({"latitude": "17.01", "longitude": "1e-400"}, LNG_NOT_A_NUMBER),
+    ({"latitude": "1e5", "longitude": "99.82"}, LAT_NOT_A_NUMBER),
+    ({"latitude": "Infinity", "longitude": "99.82"}, LAT_NOT_A_NUMBER),
+    ({"latitude": "17.01", "longitude": "-inf"}, LNG_NOT_A_NUMBER),
+    ({"latitude": "1" * 400, "longitude": "99.82"}, LAT_NOT_A_NUMBER),
+    ({"latitude": "17.01", "longitude": "9" * 30 + ".5"}, LNG_NOT_A_NUMBER),
+    ({"latitude": "-0", "longitude": "99.82"},
+     "The point is outside Thailand: latitude must be between 5 and 21 and longitude between 97 and 106."),
+    ({"latitude": "17.01", "longitude": "99999999999999999999.999999"},
+     "The point is outside Thailand: latitude must be between 5 and 21 and longitude between 97 and 106."),
 ])
 def test_bad_values_are_refused_with_a_message_and_change_nothing(as_user, staff, school, data, message):
     placed(school)

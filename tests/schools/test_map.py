@@ -117,6 +117,15 @@ def test_filters_narrow_the_schools(as_user, officer, located):
     assert set(response.context["clusters"]) == set(Cluster.objects.filter(schools__isnull=False))
 
 
+@pytest.mark.parametrize("params", [
+    {"cluster": "9" * 400}, {"round": "9" * 400}, {"cluster": "๑"}, {"district": "๖๔๐๑"}, {"survey": "9" * 400},
+])
+def test_runaway_or_thai_digit_ids_are_ignored_not_a_server_error(as_user, officer, located, params):
+    response = as_user(officer).get(URL, params)
+    assert response.status_code == 200
+    assert len(map_data(response)["schools"]) == 2
+
+
 def test_office_colours_by_the_state_in_a_round(as_user, officer, executive, located):
     school, other = located
     nov = RoundFactory()
