@@ -198,6 +198,9 @@ EDINFO_SITE_URL = env("EDINFO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EDINFO_MAP_TILE_URL = env("EDINFO_MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Schools farther than this (km) from their tambon's centroid are listed for checking.
 EDINFO_LOCATION_CHECK_KM = float(env("EDINFO_LOCATION_CHECK_KM", "5"))
+# A point farther than this (km) from its tambon's centroid, or in another province, is not saved
+# unless the person ticks "the point is correct" (schools/forms.py LocationForm).
+EDINFO_LOCATION_HARD_KM = float(env("EDINFO_LOCATION_HARD_KM", "30"))
 EDINFO_MAP_TILE_ATTRIBUTION = env(
     "EDINFO_MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )

@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import maps
+from .geo import distance_km
 from .models import School
 
 
@@ -59,9 +61,15 @@ class LocationForm(forms.ModelForm):
     longitude = forms.CharField(label=_("Longitude"), required=False,
                                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
 
+    confirm = forms.BooleanField(label=_("I confirm that this point is correct"), required=False)
+
     class Meta:
         model = School
         fields = ["latitude", "longitude"]
+
+    # Set by clean(): km from the tambon's centre, and whether the point waits for the tick.
+    distance = None
+    needs_confirmation = False
 
     def _number(self, name, text):
         try:
@@ -96,7 +104,38 @@ class LocationForm(forms.ModelForm):
             raise ValidationError(_("The point is outside Thailand: latitude must be between 5 and 21 "
                                     "and longitude between 97 and 106."))
         data["latitude"], data["longitude"] = lat, lng
+        self._check_far(lat, lng, data.get("confirm"))
         return data
+
+    def _check_far(self, lat, lng, confirmed):
+        """A point far from the school's tambon (beyond the hard limit) or in another province is
+        not saved until the person ticks that it is correct; the soft limit only warns (the view)."""
+        tambon = self.instance.subdistrict
+        if tambon is None or tambon.latitude is None or tambon.longitude is None:
+            return
+        self.distance = distance_km(lat, lng, tambon.latitude, tambon.longitude)
+        if self.distance <= maps.location_check_km():
+            return
+        if (self.initial.get("latitude"), self.initial.get("longitude")) == (lat, lng):
+            return  # the point it already has: nothing new to confirm
+        hard = maps.location_hard_km()
+        province = maps.province_of_point(lat, lng)
+        elsewhere = province is not None and province.pk != tambon.district.province_id
+        if (self.distance <= hard and not elsewhere) or confirmed:
+            return
+        self.needs_confirmation = True
+        values = {"distance": f"{self.distance:,.1f}", "tambon": tambon.name_th,
+                  "province": tambon.district.province.name_th, "limit": f"{hard:g}"}
+        if elsewhere:
+            values["other"] = province.name_th
+            message = _("The point seems to be in province %(other)s, not %(province)s: it is "
+                        "%(distance)s km from the centre of tambon %(tambon)s. If it is correct, tick "
+                        "“I confirm that this point is correct” and save again.")
+        else:
+            message = _("The point is %(distance)s km from the centre of tambon %(tambon)s "
+                        "(more than %(limit)s km). If it is correct, tick “I confirm that this point is "
+                        "correct” and save again.")
+        raise ValidationError(message % values)
 
     def _post_clean(self):
         # The cleaned values are Decimals (or None); put them on the instance ourselves, and let

@@ -17,7 +17,7 @@ from collection.models import Round, Submission
 from collection.selectors import BOARD_STATES, NOT_STARTED
 
 from .geo import distance_km
-from .models import Cluster, District, School, SizeCategory
+from .models import Cluster, District, School, SizeCategory, Subdistrict
 
 # Size categories in order, smallest first: small schools stand out (the office's concern).
 SIZE_COLOURS = ["#e8590c", "#1c7ed6", "#2f9e44", "#862e9c", "#0b7285", "#5c940d"]
@@ -46,6 +46,29 @@ class CompactJSONEncoder(DjangoJSONEncoder):
 def location_check_km():
     """How far (km) from its tambon's centroid a school may lie before it is listed for checking."""
     return float(getattr(settings, "EDINFO_LOCATION_CHECK_KM", 5))
+
+
+def location_hard_km():
+    """Beyond this distance (km) from its tambon's centroid a point is saved only when confirmed."""
+    return float(getattr(settings, "EDINFO_LOCATION_HARD_KM", 30))
+
+
+# How far around a point (degrees, about 33 km) to look for the nearest tambon centre.
+NEAR_BOX = 0.3
+
+
+def province_of_point(lat, lng):
+    """The province whose tambon centre lies nearest the point, or None when no centre is within
+    about 30 km. There are no province boundaries in the database: this is the best guess the
+    tambon centres give. One query."""
+    lat, lng = float(lat), float(lng)
+    tambons = (Subdistrict.objects
+               .filter(latitude__range=(lat - NEAR_BOX, lat + NEAR_BOX),
+                       longitude__range=(lng - NEAR_BOX, lng + NEAR_BOX))
+               .select_related("district__province"))
+    best = min(tambons, default=None,
+               key=lambda t: distance_km(lat, lng, t.latitude, t.longitude))
+    return best.district.province if best is not None else None
 
 
 @dataclass

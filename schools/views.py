@@ -133,6 +133,7 @@ def _location_context(school, form):
             "tileAttribution": settings.EDINFO_MAP_TILE_ATTRIBUTION,
         },
         "threshold": f"{maps.location_check_km():g}",
+        "hard_limit": f"{maps.location_hard_km():g}",
     }
 
 

@@ -116,6 +116,46 @@ def test_far_point_is_saved_with_a_warning_giving_the_distance(as_user, staff, s
     assert 'data-testid="location-far"' in page
 
 
+def test_a_point_near_the_tambon_is_saved_without_a_warning(as_user, staff, school):
+    response = as_user(staff).post(url(school), {"latitude": "17.02", "longitude": "99.83"}, follow=True)
+    page = response.content.decode()
+    assert escape(gettext("The school's location was saved.")) in page and "alert-warning" not in page
+
+
+def test_a_point_beyond_the_hard_limit_is_saved_only_when_confirmed(as_user, staff, school):
+    placed(school)
+    bangkok = {"latitude": "13.7563", "longitude": "100.5018"}
+    response = as_user(staff).post(url(school), bangkok)
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Bangkok is about 370 km from tambon ธานี of Sukhothai: said, with the box to tick, and nothing saved.
+    assert "The point is 369.3 km from the centre of tambon ธานี (more than 30 km)" in page
+    assert 'data-testid="confirm-far"' in page and 'name="confirm"' in page
+    assert escape(gettext("I confirm that this point is correct")) in page
+    school.refresh_from_db()
+    assert str(school.latitude) == "17.010000"
+    response = as_user(staff).post(url(school), {**bangkok, "confirm": "on"}, follow=True)
+    school.refresh_from_db()
+    assert (str(school.latitude), str(school.longitude)) == ("13.756300", "100.501800")
+    assert "alert-warning" in response.content.decode()  # still said to be far, once saved
+
+
+def test_a_point_in_another_province_is_saved_only_when_confirmed(as_user, staff, school, settings):
+    from tests.factories import ProvinceFactory
+    settings.EDINFO_LOCATION_HARD_KM = 30
+    phitsanulok = DistrictFactory(code="6501", name_th="เมืองพิษณุโลก",
+                                  province=ProvinceFactory(code="65", name_th="พิษณุโลก"))
+    SubdistrictFactory(code="650101", name_th="ในเมือง", district=phitsanulok, latitude="17.05", longitude="100.0")
+    point = {"latitude": "17.05", "longitude": "99.99"}  # about 18 km from ธานี, beside a Phitsanulok centre
+    page = as_user(staff).post(url(school), point).content.decode()
+    assert "seems to be in province พิษณุโลก, not สุโขทัย" in page and 'data-testid="confirm-far"' in page
+    school.refresh_from_db()
+    assert school.latitude is None
+    as_user(staff).post(url(school), {**point, "confirm": "on"})
+    school.refresh_from_db()
+    assert str(school.latitude) == "17.050000"
+
+
 def test_who_may_look_and_who_may_save(client, as_user, school, staff, director, outsider, officer, executive,
                                        admin_user):
     placed(school)
