@@ -328,9 +328,10 @@ PROJECTION_METHOD = (
     f"{PROJECTION_STALE_AFTER} ปีไม่คาดการณ์ (ข้อมูลไม่เป็นปัจจุบัน) นี่เป็นการต่อแนวโน้มอย่างง่าย "
     "ไม่ใช่การพยากรณ์ประชากร (ไม่ได้ใช้ข้อมูลการเกิด การย้ายถิ่น หรือนโยบาย)"
 )
-NO_FIGURES, TOO_FEW, STALE = "none", "few", "stale"
+NO_FIGURES, TOO_FEW, STALE, CLOSED = "none", "few", "stale", "closed"
 REASONS = {
     NO_FIGURES: "ไม่มีตัวเลขจริง",
+    CLOSED: "โรงเรียนปิดทำการ",
     TOO_FEW: f"มีตัวเลขจริงไม่ถึง {PROJECTION_MINIMUM} ปีใน {PROJECTION_WINDOW} ปีล่าสุด",
     STALE: "ข้อมูลไม่เป็นปัจจุบัน",
 }
@@ -407,6 +408,15 @@ def fit(actual, *, latest_year=None):
     return trend
 
 
+def without_projection_if_closed(trend, school):
+    """A closed school keeps its past figures and gets no line: it has no future students."""
+    if not school.is_open:
+        trend.slope = trend.mean_year = trend.mean_students = None
+        trend.used = []
+        trend.reason = CLOSED
+    return trend
+
+
 def enrolment_figures(schools, *, up_to_year=None, provisional=False):
     """{school id: {academic year: (students, source)}}: imported EnrolmentYear rows, overridden by
     the studying count of the 10 June round of the same year where the school's submission is
@@ -469,9 +479,10 @@ def enrolment_projection(round, *, district=None, cluster=None, school=None, pro
     figures = enrolment_figures(sc.schools, up_to_year=year, provisional=provisional)
     schools = sorted(sc.schools, key=lambda s: s.smis_code)
     latest = max((y for by_year in figures.values() for y in by_year), default=None)  # the area's latest
-    rows, projected_count, with_figures, stale = [], 0, 0, 0
+    rows, projected_count, with_figures, stale, closed = [], 0, 0, 0, 0
     for s in schools:
-        trend = fit(figures.get(s.pk, {}), latest_year=latest)
+        trend = without_projection_if_closed(fit(figures.get(s.pk, {}), latest_year=latest), s)
+        closed += trend.reason == CLOSED
         if trend.actual:
             with_figures += 1
         stale += trend.reason == STALE
@@ -505,6 +516,8 @@ def enrolment_projection(round, *, district=None, cluster=None, school=None, pro
         PROJECTION_METHOD, SOURCE_NOTE,
         f"มีตัวเลขจริงอย่างน้อยหนึ่งปี {with_figures:,} จาก {len(rows):,} โรงเรียน "
         f"คาดการณ์ได้ {projected_count:,} โรงเรียน ยอดรวมแต่ละปีรวมเฉพาะโรงเรียนที่มีตัวเลขของปีนั้น",
+        "โรงเรียนที่ปิดทำการแล้วยังแสดงตัวเลขจริงของปีที่ผ่านมา แต่ไม่คาดการณ์ (ช่อง “ไม่คาดการณ์เพราะ” "
+        f"ระบุว่า “{REASONS[CLOSED]}”)" + (f" ในรายงานนี้มี {closed:,} โรงเรียน" if closed else ""),
     ]
     if latest is not None:
         notes.append(f"ปีล่าสุดที่มีตัวเลขจริงของพื้นที่คือ {latest} "
@@ -526,13 +539,14 @@ def school_profile(school, user):
 
     from edinfo import access
 
-    office = bool(access.roles_of(user) & {access.OFFICER, access.EXECUTIVE, access.ADMIN})
+    # A closed school has no neighbours to send its pupils to any more, and no future: its past only.
+    office = school.is_open and bool(access.roles_of(user) & {access.OFFICER, access.EXECUTIVE, access.ADMIN})
     near = [
         {"distance": d, "school": s, "size": size,
          "url": reverse("schools:detail", kwargs={"smis_code": s.smis_code})}
         for d, s, size in nearby(school)
     ] if office else []
-    trend = school_trend(school)
+    trend = without_projection_if_closed(school_trend(school), school)
     projected = trend.projected()
     years = [*sorted(trend.actual), *projected]
     chart = ""
@@ -559,6 +573,7 @@ def school_profile(school, user):
             "minimum": PROJECTION_MINIMUM,
             "window": PROJECTION_WINDOW,
             "stale": trend.reason == STALE,
+            "closed": trend.reason == CLOSED,
             "chart": chart,
         },
     }

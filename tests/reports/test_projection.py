@@ -222,3 +222,25 @@ def test_the_school_page_chart_shows_missing_years_as_a_gap(db, officer):
         EnrolmentYear.objects.create(school=school, academic_year=year, students=n)
     x2560, x2561, x2564 = circle_xs(mapping.school_profile(school, officer)["enrolment"]["chart"])[:3]
     assert (x2564 - x2560) == pytest.approx(4 * (x2561 - x2560), abs=0.2)
+
+
+def test_a_closed_school_shows_its_past_only(as_user, officer, history):
+    from django.utils.html import escape
+    from django.utils.translation import gettext
+
+    school, other, nov = history
+    school.latitude, school.longitude, school.is_open = "17.000000", "99.800000", False
+    school.save()
+    other.latitude, other.longitude = "17.010000", "99.800000"
+    other.save()
+    page = as_user(officer).get(reverse("schools:detail", args=[school.smis_code])).content.decode()
+    assert 'data-testid="enrolment-trend"' in page and "2565" in page and "2569" in page
+    assert escape(gettext("The school is closed: no projection.")) in page
+    assert "2570" not in page and "stroke-dasharray" not in page  # no projected years, no dashed line
+    assert 'data-testid="nearby-schools"' not in page and "บ้านสองปี" not in page
+    # The projection report keeps its past figures and says why there is no projection.
+    rows = {row[1]: row for row in mapping.enrolment_projection(nov).tables[0].rows}
+    assert rows["บ้านลดลง"][2:7] == [100, 90, 80, 70, 3]
+    assert rows["บ้านลดลง"][7:] == [None] * 6 + ["โรงเรียนปิดทำการ"]
+    assert any("ปิดทำการ" in note and "ไม่คาดการณ์" in note
+               for note in mapping.enrolment_projection(nov).notes)
