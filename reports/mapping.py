@@ -28,7 +28,7 @@ from .selectors import CERTIFIED_STATES, Table, round_half, scope
 DEFAULT_DISTANCE_KM = 6  # OBEC's usual guideline when it considers merging a small school
 MAX_DISTANCE_KM = 100
 FALLBACK_SMALL_MAX = 120  # only when the office has no size bands at all (the note says so)
-DISTANCE_NOTE = ("ระยะทางเป็นระยะทางเส้นตรงบนผิวโลก (great-circle) ระหว่างพิกัดของโรงเรียน "
+DISTANCE_NOTE = ("ระยะทางเป็นระยะทางเส้นตรงบนผิวโลก (วัดตามความโค้งของโลกระหว่างพิกัดของโรงเรียน) "
                  "ไม่ใช่ระยะทางตามถนน ซึ่งมักไกลกว่านี้")
 SOURCE_ROUND, SOURCE_REGISTRY = "รอบนี้", "ทะเบียน"
 NEARBY_COUNT = 5
@@ -320,7 +320,8 @@ PROJECTION_WINDOW = 5
 PROJECTION_MINIMUM = 3
 PROJECTION_STALE_AFTER = 1  # years a school's latest figure may lag behind the area's latest
 PROJECTION_METHOD = (
-    "วิธีคาดการณ์: เส้นแนวโน้มเชิงเส้นแบบกำลังสองน้อยที่สุด (least squares) จากจำนวนนักเรียนจริง "
+    "วิธีคาดการณ์: เส้นแนวโน้มเชิงเส้นด้วยวิธีกำลังสองน้อยที่สุด (เส้นตรงที่ผลรวมกำลังสองของผลต่างจากตัวเลขจริงน้อยที่สุด) "
+    "จากจำนวนนักเรียนจริง "
     f"ของปีการศึกษาในช่วง {PROJECTION_WINDOW} ปีล่าสุดของแต่ละโรงเรียน (ปีล่าสุดที่มีตัวเลขจริงและย้อนหลัง "
     f"{PROJECTION_WINDOW - 1} ปี ปีที่เก่ากว่านั้นไม่นำมาใช้) ต่อเส้นไปอีก {PROJECTION_YEARS} ปี "
     f"ปัดเป็นจำนวนเต็ม และไม่ต่ำกว่า 0 โรงเรียนที่มีตัวเลขจริงในช่วงนั้นน้อยกว่า {PROJECTION_MINIMUM} ปี "

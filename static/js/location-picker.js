@@ -10,7 +10,14 @@
 
   function baseMap(el, options) {
     var config = JSON.parse(document.getElementById("map-config").textContent);
-    var map = L.map(el, options || {});
+    options = options || {};
+    var zoomControl = options.zoomControl !== false;
+    options.zoomControl = false;
+    var map = L.map(el, options);
+    if (zoomControl) {
+      // Thai titles on the zoom buttons (Leaflet's own say "Zoom in"/"Zoom out").
+      L.control.zoom({zoomInTitle: "ขยาย", zoomOutTitle: "ย่อ"}).addTo(map);
+    }
     if (config.tileUrl) {
       L.tileLayer(config.tileUrl, {attribution: config.tileAttribution, maxZoom: 19}).addTo(map);
     }

@@ -22,7 +22,9 @@
   }
 
   // maxZoom on the map itself: markercluster needs one even when no tile layer gives it.
-  var map = L.map(el, {zoomControl: true, attributionControl: true, maxZoom: 19});
+  var map = L.map(el, {zoomControl: false, attributionControl: true, maxZoom: 19});
+  // Thai titles on the zoom buttons (Leaflet's own say "Zoom in"/"Zoom out").
+  L.control.zoom({zoomInTitle: "ขยาย", zoomOutTitle: "ย่อ"}).addTo(map);
   if (config.tileUrl) {
     var tiles = L.tileLayer(config.tileUrl, {attribution: config.tileAttribution, maxZoom: 19});
     var failures = 0;

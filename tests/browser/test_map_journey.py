@@ -106,6 +106,9 @@ def test_map_without_a_tile_server(page, live_server, officer, district, setting
     assert markers_accounted_for(page) == district.count()
     assert page.locator("#school-map .leaflet-tile").count() == 0
     assert requested == []
+    # The zoom buttons' tooltips are Thai, not Leaflet's "Zoom in"/"Zoom out".
+    expect(page.locator("#school-map .leaflet-control-zoom-in")).to_have_attribute("title", "ขยาย")
+    expect(page.locator("#school-map .leaflet-control-zoom-out")).to_have_attribute("title", "ย่อ")
 
 
 def test_staff_sets_the_location_on_the_picker(page, live_server, staff, district):
@@ -116,6 +119,8 @@ def test_staff_sets_the_location_on_the_picker(page, live_server, staff, distric
     page.get_by_test_id("location-link").click()
     picker = page.get_by_test_id("location-map")
     expect(picker).to_have_attribute("data-ready", "1")
+    expect(picker.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "ขยาย")
+    expect(picker.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "ย่อ")
     old = page.locator("#id_latitude").input_value()
     box = picker.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)

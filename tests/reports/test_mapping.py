@@ -155,6 +155,20 @@ def test_the_table_on_a_page_in_a_pdf_and_in_excel(as_user, officer, district):
     assert any(row[0] == "64019007" and row[5] == "ทะเบียน" and row[8] == "ไม่มีพิกัด" for row in cells)
 
 
+@pytest.mark.parametrize("name", ["small-schools", "nearest-schools", "enrolment-projection"])
+def test_the_notes_are_in_thai_on_the_page_in_the_pdf_and_in_excel(as_user, officer, district, name):
+    client = as_user(officer)
+    address = reverse("reports:report", kwargs={"name": name})
+    english = ("great-circle", "least squares", "least-squares")
+    page = client.get(address).content.decode()
+    assert "ระยะทางเส้นตรงบนผิวโลก" in page or "วิธีกำลังสองน้อยที่สุด" in page
+    text = pdf_text(client.get(address + "?format=pdf").content)
+    sheet = load_workbook(io.BytesIO(client.get(address + "?format=xlsx").content)).active
+    cells = " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell)
+    for rendering in (page, text, cells):
+        assert not any(word in rendering.lower() for word in english)
+
+
 def test_render_report_command_takes_the_distance(district, tmp_path):
     from django.core.management import call_command
 
