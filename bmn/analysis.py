@@ -119,6 +119,11 @@ class Analysis:
     districts: list  # (code, name) shown
     source_level: str
     missing: list = field(default_factory=list)  # TambonRow with schools but no survey row
+    notice: str = ""  # set when the survey has no tambon-level data: the rows then say nothing
+
+    @property
+    def has_tambon_data(self):
+        return bool(self.source_level)
 
     @property
     def priority(self):
@@ -154,18 +159,44 @@ def priority(rows, limit=10):
     return sorted(ranked, key=lambda r: (-r.total_fails, -(r.rate_per_1000 or 0), r.code))[:limit]
 
 
+LEVEL_ORDER = ("amphoe", "tambon", "village")
+LEVEL_NAMES = {"amphoe": "อำเภอ", "tambon": "ตำบล", "village": "หมู่บ้าน"}
+TAMBON_LEVELS = ("tambon", "village")  # a village file gives tambon figures by summing its villages
+
+
+def survey_levels():
+    """{survey id: [levels it has rows at, amphoe → village]} in one query."""
+    found = {}
+    for survey_id, level in AreaResult.objects.values_list("survey_id", "level").distinct():
+        found.setdefault(survey_id, set()).add(level)
+    return {pk: [level for level in LEVEL_ORDER if level in levels] for pk, levels in found.items()}
+
+
 def surveys():
-    return Survey.objects.select_related("indicator_set", "province").order_by("-year", "province_code", "-pk")
+    """The surveys, newest first, each with ``levels`` (the levels it has rows at) and
+    ``levels_label`` (e.g. "มีข้อมูลระดับอำเภอ ตำบล หมู่บ้าน") for the survey chooser."""
+    found = list(Survey.objects.select_related("indicator_set", "province").order_by("-year", "province_code", "-pk"))
+    levels = survey_levels()
+    for survey in found:
+        survey.levels = levels.get(survey.pk, [])
+        survey.levels_label = ("มีข้อมูลระดับ" + " ".join(LEVEL_NAMES[level] for level in survey.levels)
+                               if survey.levels else "ยังไม่มีข้อมูล")
+        survey.has_tambon_data = any(level in TAMBON_LEVELS for level in survey.levels)
+    return found
 
 
-def pick_survey(value):
-    """The survey named by ?survey=<id>, else the latest; None when there is none."""
-    qs = surveys()
+def pick_survey(value, choices=None):
+    """The survey named by ?survey=<id>, else the latest survey that has tambon-level data (a tambon
+    file, or a village file summed by tambon), else the latest; None when there is none.
+
+    A later year imported with its amphoe file only must not hide the tambon figures of the year
+    before: the amphoe file cannot be read by tambon."""
+    found = surveys() if choices is None else choices
     if value and str(value).isdigit():
-        found = qs.filter(pk=int(value)).first()
-        if found:
-            return found
-    return qs.first()
+        for survey in found:
+            if survey.pk == int(value):
+                return survey
+    return next((s for s in found if s.has_tambon_data), found[0] if found else None)
 
 
 def source_level(survey):
@@ -174,6 +205,20 @@ def source_level(survey):
         if level in levels:
             return level
     return None
+
+
+def no_tambon_notice(survey):
+    """What to say instead of tambon figures when the survey has none (None when it has them)."""
+    levels = getattr(survey, "levels", None)
+    if levels is None:
+        levels = [level for level in LEVEL_ORDER
+                  if AreaResult.objects.filter(survey=survey, level=level).exists()]
+    if any(level in TAMBON_LEVELS for level in levels):
+        return None
+    if levels:
+        have = " ".join(f"ระดับ{LEVEL_NAMES[level]}" for level in levels)
+        return f"จปฐ. ปี {survey.year} มีเฉพาะข้อมูล{have} ยังไม่มีข้อมูลรายตำบล"
+    return f"จปฐ. ปี {survey.year} ยังไม่มีข้อมูลรายตำบล"
 
 
 def district_choices(survey):
@@ -242,7 +287,11 @@ def analyse(survey, choice=""):
         survey=survey, indicators=indicators, rows=ordered, district_choice=choice,
         districts=sorted(district_names.items()), source_level=level or "",
     )
-    analysis.missing = [r for r in ordered if not r.in_survey]
+    if level:
+        analysis.missing = [r for r in ordered if not r.in_survey]
+    else:
+        # An amphoe file only: no tambon is "missing from the file", the survey has no tambon figures.
+        analysis.notice = no_tambon_notice(survey)
     return analysis
 
 
@@ -251,12 +300,13 @@ def analysis_url(survey, code=""):
     return url + (f"#t{code}" if code else "")
 
 
-def layer(survey, choice=ALL):
+def layer(survey, choice=""):
     """GeoJSON points at tambon centroids; rows without a centroid (municipal codes) are listed in
-    "unplaced" instead."""
+    "unplaced" instead. A survey without tambon-level data gives no circles (and says so in
+    ``has_tambon_data`` and ``notice``) rather than circles without figures."""
     analysis = analyse(survey, choice)
     features, unplaced = [], []
-    for row in analysis.rows:
+    for row in analysis.rows if analysis.has_tambon_data else []:
         if not row.in_survey and not row.schools:
             continue
         properties = {
@@ -281,8 +331,9 @@ def layer(survey, choice=ALL):
             "geometry": {"type": "Point", "coordinates": [float(row.longitude), float(row.latitude)]},
             "properties": properties,
         })
-    return {"type": "FeatureCollection", "survey": f"จปฐ. ปี {survey.year}", "features": features,
-            "unplaced": unplaced}
+    return {"type": "FeatureCollection", "survey": f"จปฐ. ปี {survey.year}",
+            "has_tambon_data": analysis.has_tambon_data, "notice": analysis.notice or "",
+            "districts": [code for code, _ in analysis.districts], "features": features, "unplaced": unplaced}
 
 
 def reconciliation(survey):

@@ -31,6 +31,7 @@ class BmnReport:
     notes: list = field(default_factory=list)
     landscape: bool = True
     name: str = "bmn-education"
+    notice: str = ""  # the survey has no tambon-level data
 
 
 def build(survey, choice=""):
@@ -88,6 +89,15 @@ def build(survey, choice=""):
     if data.source_level == "village":
         notes.append("ข้อมูลรายตำบลได้จากการรวมข้อมูลรายหมู่บ้าน (ไม่ได้นำเข้าไฟล์ระดับตำบล)")
     labels = dict(bmn_analysis.district_choices(survey))
+    if data.notice:
+        # An amphoe file only: say so, rather than a table of tambons "not in the file" with no figures.
+        return BmnReport(
+            title=TITLE,
+            survey_line=f"{survey.label} · ชุดตัวชี้วัด {survey.indicator_set.name}",
+            filter_line=labels.get(choice, labels[""]) + ": " + ", ".join(
+                f"{code} {name}" for code, name in data.districts),
+            tables=[], notes=[data.notice], notice=data.notice,
+        )
     return BmnReport(
         title=TITLE,
         survey_line=f"{survey.label} · ชุดตัวชี้วัด {survey.indicator_set.name}",

@@ -32,15 +32,34 @@ IMPORTERS = access.OFFICE_ROLES
 MAX_FILES = 6
 
 
-def _common(request, survey):
+def _pick(request):
+    """(survey, all surveys): ?survey=<id>, else the latest survey with tambon-level data."""
+    found = bmn_analysis.surveys()
+    return bmn_analysis.pick_survey(request.GET.get("survey"), found), found
+
+
+def _map_url(request, survey, choice):
+    """The school map with the จปฐ. layer on, for the amphoe (and the survey) chosen here."""
+    url = reverse("schools:map") + "?bmn=1"
+    if choice and choice != bmn_analysis.ALL:
+        url += f"&district={choice}"
+    if survey and request.GET.get("survey"):
+        url += f"&survey={survey.pk}"
+    return url
+
+
+def _common(request, survey, found):
     choice = request.GET.get("district", "")
     choices = bmn_analysis.district_choices(survey) if survey else []
     if choice not in dict(choices):
         choice = ""
     return {
         "survey": survey,
-        "surveys": bmn_analysis.surveys(),
+        "surveys": found,
         "choice": choice,
+        "map_url": _map_url(request, survey, choice),
+        # Offered beside the notice of a survey that has no tambon-level data.
+        "latest_with_tambons": next((s for s in found if s.has_tambon_data), None),
         "choices": choices,
         "can_import": bool(access.roles_of(request.user) & set(IMPORTERS)),
         "notes": {
@@ -54,8 +73,8 @@ def _common(request, survey):
 
 @access.require_roles(*READERS)
 def index(request):
-    survey = bmn_analysis.pick_survey(request.GET.get("survey"))
-    context = _common(request, survey)
+    survey, found = _pick(request)
+    context = _common(request, survey, found)
     if survey:
         data = bmn_analysis.analyse(survey, context["choice"])
         context.update(analysis=data, groups=data.by_district(), totals=data.totals(),
@@ -66,20 +85,25 @@ def index(request):
 
 @access.require_roles(*READERS)
 def tambon_layer(request):
-    """GeoJSON points, one per tambon with a centroid, for the school map's จปฐ. layer."""
-    survey = bmn_analysis.pick_survey(request.GET.get("survey"))
+    """GeoJSON points, one per tambon with a centroid, for the school map's จปฐ. layer.
+
+    Like /bmn/: by default the amphoe where the office has open schools; ?district=all for the
+    province, ?district=<code> for one amphoe; the survey is ?survey=<id>, else the latest one
+    with tambon-level data."""
+    survey, _ = _pick(request)
     if survey is None:
-        return JsonResponse({"type": "FeatureCollection", "survey": "", "features": [], "unplaced": []})
-    choice = request.GET.get("district", bmn_analysis.ALL)
+        return JsonResponse({"type": "FeatureCollection", "survey": "", "has_tambon_data": False, "notice": "",
+                             "districts": [], "features": [], "unplaced": []})
+    choice = request.GET.get("district", "")
     if choice not in dict(bmn_analysis.district_choices(survey)):
-        choice = bmn_analysis.ALL
+        choice = ""
     return JsonResponse(bmn_analysis.layer(survey, choice), json_dumps_params={"ensure_ascii": False})
 
 
 @access.require_roles(*READERS)
 def report(request):
-    survey = bmn_analysis.pick_survey(request.GET.get("survey"))
-    context = _common(request, survey)
+    survey, found = _pick(request)
+    context = _common(request, survey, found)
     if survey is None:
         return render(request, "bmn/report.html", {**context, "report": None, "pdf": False,
                                                    "base_template": "base.html"})
@@ -102,8 +126,8 @@ def report(request):
 
 @access.require_roles(*READERS)
 def survey_detail(request):
-    survey = bmn_analysis.pick_survey(request.GET.get("survey"))
-    context = _common(request, survey)
+    survey, found = _pick(request)
+    context = _common(request, survey, found)
     if survey:
         areas = AreaResult.objects.filter(survey=survey)
         education = list(survey.indicator_set.indicators.filter(is_education=True).order_by("number"))
