@@ -69,3 +69,26 @@ def test_with_no_tambon_data_anywhere_the_latest_survey_shows_the_notice(sukhoth
     services.import_files(year=2563, indicator_set=default_set, files=[("63_amphur.csv", amphoe_file())])
     page = as_user(officer).get(reverse("bmn:index"))
     assert page.context["survey"] == Survey.objects.get() and NOTICE in page.content.decode()
+
+
+def test_the_layer_covers_the_office_amphoe_unless_asked(surveys, officer, as_user):
+    client = as_user(officer)
+    url = reverse("bmn:tambon_layer")
+
+    def codes(**query):
+        return {f["properties"]["code"] for f in client.get(url, query).json()["features"]}
+
+    assert codes() == {"640102", "640103"}  # the school is in 6401: not 6402's tambon 640201
+    assert codes(district="all") == {"640102", "640103", "640201"}
+    assert codes(district="6402") == {"640201"}
+    assert codes(district="nonsense") == {"640102", "640103"}
+
+
+def test_the_map_button_opens_the_map_with_the_layer_and_the_amphoe(surveys, officer, as_user):
+    client = as_user(officer)
+    page = client.get(reverse("bmn:index")).content.decode()
+    assert 'href="/schools/map/?bmn=1" data-testid="bmn-map-link"' in page
+    page = client.get(reverse("bmn:index"), {"district": "6402"}).content.decode()
+    assert 'href="/schools/map/?bmn=1&amp;district=6402" data-testid="bmn-map-link"' in page
+    page = client.get(reverse("bmn:index"), {"district": "all"}).content.decode()
+    assert 'href="/schools/map/?bmn=1" data-testid="bmn-map-link"' in page
