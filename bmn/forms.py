@@ -5,6 +5,7 @@ from students.importing import MAX_BYTES
 
 from .models import IndicatorSet
 
+MSG_NO_FILE = "กรุณาเลือกไฟล์ จปฐ. อย่างน้อยหนึ่งไฟล์"
 MSG_TOO_BIG = "ไฟล์ {name} มีขนาด {size:.1f} MB เกินขนาดสูงสุด {limit} MB: ยังไม่ได้บันทึกข้อมูลใด ๆ"
 
 
@@ -29,8 +30,13 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, (list, tuple)):
-            return [check_size(single(item, initial)) for item in data]
-        return [check_size(single(data, initial))]
+            files = [check_size(single(item, initial)) for item in data if item]
+        else:
+            files = [check_size(single(data, initial))] if data else []
+        if not files:
+            # A form sent with no file is the form's error, not an import with "0 problems".
+            raise forms.ValidationError(MSG_NO_FILE, code="required")
+        return files
 
 
 class ImportForm(forms.Form):

@@ -92,3 +92,13 @@ def test_the_map_button_opens_the_map_with_the_layer_and_the_amphoe(surveys, off
     assert 'href="/schools/map/?bmn=1&amp;district=6402" data-testid="bmn-map-link"' in page
     page = client.get(reverse("bmn:index"), {"district": "all"}).content.decode()
     assert 'href="/schools/map/?bmn=1" data-testid="bmn-map-link"' in page
+
+
+def test_an_upload_without_a_file_asks_for_one(sukhothai, default_set, officer, as_user):
+    response = as_user(officer).post(reverse("bmn:import"), {"year": "2563", "indicator_set": default_set.pk})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "กรุณาเลือกไฟล์ จปฐ. อย่างน้อยหนึ่งไฟล์" in text
+    assert "พบข้อผิดพลาด" not in text and 'data-testid="bmn-import-blocked"' not in text
+    assert response.context["form"].errors == {"files": ["กรุณาเลือกไฟล์ จปฐ. อย่างน้อยหนึ่งไฟล์"]}
+    assert response.context["result"] is None and not Survey.objects.exists()
