@@ -1,0 +1,64 @@
+"""What a Thai reader sees on the จปฐ. pages: file column names only in parentheses, one label per
+thing. Synthetic files."""
+
+import io
+import re
+import subprocess
+import unicodedata
+
+import pytest
+from django.urls import reverse
+from django.utils.html import strip_tags
+from openpyxl import load_workbook
+
+from bmn import services
+from schools.models import Province, Subdistrict
+from tests.factories import SchoolFactory
+
+from .synthetic import amphoe_file, tambon_file, village_file
+
+# ".ALL"/".CNT" standing alone (as the QA walk found): allowed only as part of a file column name
+# written out in a parenthesis, e.g. "(คอลัมน์ indicatorN.ALL ในไฟล์)".
+BARE = re.compile(r"(?<![0-9A-Za-z])(\d+)?\.(ALL|CNT)\b")
+
+
+def bare_column_names(text):
+    return [m.group(0) for m in BARE.finditer(text)]
+
+
+@pytest.fixture
+def survey(sukhothai, default_set):
+    SchoolFactory(subdistrict=Subdistrict.objects.get(code="640102"), province=Province.objects.get(code="64"))
+    result = services.import_files(year=2561, indicator_set=default_set, files=[
+        ("a.csv", amphoe_file()), ("t.csv", tambon_file()), ("v.csv", village_file())])
+    assert result.committed
+    return result.survey
+
+
+def page_text(client, name, **query):
+    response = client.get(reverse(name), query)
+    assert response.status_code == 200
+    return strip_tags(response.content.decode())
+
+
+def test_the_pages_explain_the_columns_in_thai(survey, officer, as_user):
+    client = as_user(officer)
+    for name in ("bmn:index", "bmn:report", "bmn:survey"):
+        text = page_text(client, name, survey=survey.pk)
+        assert "จำนวนคนที่ตัวชี้วัดใช้วัด (คอลัมน์ indicatorN.ALL ในไฟล์)" in text, name
+        assert "เป็นการตีความของเรา" in text, name  # the uncertainty is kept
+        assert bare_column_names(text) == [], name
+    survey_page = page_text(client, "bmn:survey", survey=survey.pk)
+    assert "ข้อ 15 ไม่ผ่าน (คน)" in survey_page and "ข้อ 19 ไม่ผ่าน (คน)" in survey_page
+
+
+def test_the_pdf_and_the_workbook_explain_the_columns_in_thai(survey, officer, as_user):
+    client = as_user(officer)
+    pdf = client.get(reverse("bmn:report"), {"survey": survey.pk, "format": "pdf"}).content
+    out = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True)
+    text = unicodedata.normalize("NFC", out.stdout.decode())
+    assert "indicatorN.ALL" in text and bare_column_names(text) == []
+    book = load_workbook(io.BytesIO(client.get(reverse("bmn:report"), {"survey": survey.pk, "format": "xlsx"}).content))
+    cells = " ".join(str(c.value) for r in book.active.iter_rows() for c in r if c.value is not None)
+    assert "จำนวนคนที่ตัวชี้วัดใช้วัด (คอลัมน์ indicatorN.ALL ในไฟล์)" in cells
+    assert bare_column_names(cells) == []
