@@ -90,6 +90,8 @@ def school_map(request):
     districts, clusters = maps.filter_choices(request.user)
     survey = request.GET.get("survey", "")
     bmn_query = {"survey": survey} if survey.isascii() and survey.isdigit() and len(survey) <= 9 else {}
+    if filters.district:
+        bmn_query["district"] = filters.district  # the circles of the amphoe whose schools are shown
     return render(request, "schools/map.html", {
         "data": data,
         "data_script": json_script(data, "map-data", encoder=maps.CompactJSONEncoder),
@@ -101,6 +103,7 @@ def school_map(request):
         "office": office,
         "may_check": bool(roles & set(LOCATION_CHECKERS)),
         "bmn_query": urlencode(bmn_query),
+        "bmn_on": office and request.GET.get("bmn") == "1",
         "map_config": {
             "tileUrl": settings.EDINFO_MAP_TILE_URL,
             "tileAttribution": settings.EDINFO_MAP_TILE_ATTRIBUTION,
@@ -112,6 +115,10 @@ def school_map(request):
                 "bmnFails": _("Persons failing an education indicator"),
                 "bmnSchools": _("Schools"), "bmnStudents": _("Students"),
                 "bmnOpen": _("Open the tambon's figures"), "bmnEmpty": "ยังไม่มีข้อมูล จปฐ.",
+                # The จปฐ. pages and reports are Thai only; so is their layer.
+                "bmnLegend": "ขนาดวงกลมตามจำนวนผู้ไม่ผ่านเกณฑ์ตัวชี้วัดด้านการศึกษา",
+                "bmnNoData": "ไม่มีข้อมูล จปฐ.", "bmnItem": "ข้อ", "bmnFailed": "ไม่ผ่าน", "bmnOf": "จาก",
+                "bmnPersons": "คน",
                 "bmnError": _("The BMN layer could not be loaded."),
             },
         },

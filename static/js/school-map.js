@@ -108,16 +108,26 @@
   // จปฐ. overlay (office roles): one circle per tambon, area following the number of persons failing.
   var bmn = document.getElementById("bmn-layer");
   var note = document.getElementById("bmn-note");
+  var bmnLegend = document.getElementById("bmn-legend");
   var bmnLayer = null;
+  function persons(value) {
+    return esc(num(value)) + " " + esc(labels.bmnPersons);
+  }
   function bmnPopup(p) {
     var lines = ["<strong>" + esc(p.name) + "</strong>" + (p.district ? " · " + esc(p.district) : "")];
     if (p.survey) {
       lines.push(esc(p.survey));
     }
-    lines.push(esc(labels.bmnFails) + ": " + esc(num(p.fails)));
-    (p.indicators || []).forEach(function (ind) {
-      lines.push(esc(ind.no) + ". " + esc(ind.name) + ": " + esc(num(ind.fails)) + " / " + esc(num(ind.all)));
-    });
+    if (p.fails === null || p.fails === undefined) {
+      lines.push(esc(labels.bmnNoData));
+    } else {
+      lines.push(esc(labels.bmnFails) + ": " + persons(p.fails));
+      (p.indicators || []).forEach(function (ind) {
+        // "ข้อ 16 เด็กอายุ 6–14 ปี ได้รับการศึกษาภาคบังคับ 9 ปี: ไม่ผ่าน 29 คน จาก 905 คน"
+        lines.push(esc(labels.bmnItem) + " " + esc(ind.no) + " " + esc(ind.name) + ": " + esc(labels.bmnFailed) +
+                   " " + persons(ind.fails) + " " + esc(labels.bmnOf) + " " + persons(ind.all));
+      });
+    }
     if (p.schools !== undefined && p.schools !== null) {
       lines.push(esc(labels.bmnSchools) + ": " + esc(num(p.schools)) + " · " + esc(labels.bmnStudents) + ": " + esc(num(p.students)));
     }
@@ -126,61 +136,130 @@
     }
     return '<div class="bmn-popup">' + lines.join("<br>") + "</div>";
   }
+  var BMN_MAX_METRES = 3000, BMN_MIN_METRES = 150, BMN_NODATA_METRES = 600, LEGEND_MAX_PX = 16;
+  function sampleCircle(px, hollow) {
+    var size = 2 * LEGEND_MAX_PX + 4;
+    return '<svg width="' + size + '" height="' + size + '" aria-hidden="true" class="bmn-sample">' +
+      '<circle cx="' + size / 2 + '" cy="' + size / 2 + '" r="' + px.toFixed(1) + '" stroke="' +
+      (hollow ? "#868e96" : "#c92a2a") + '" stroke-width="1.5" fill="' + (hollow ? "none" : "#fa5252") +
+      '" fill-opacity="0.3"' + (hollow ? ' stroke-dasharray="3"' : "") + "></circle></svg>";
+  }
+  function fillLegend(collection, features, max) {
+    if (!bmnLegend) {
+      return;
+    }
+    var survey = collection.survey || "";
+    var counted = [], nodata = 0;
+    features.forEach(function (f) {
+      var fails = f.properties ? f.properties.fails : null;
+      if (fails === null || fails === undefined) {
+        nodata += 1;
+      } else if (Number(fails) > 0) {
+        counted.push(Number(fails));
+      }
+      if (!survey && f.properties && f.properties.survey) {
+        survey = f.properties.survey;
+      }
+    });
+    var html = ['<div class="fw-bold" data-testid="bmn-legend-title">' + esc(labels.bmnLegend) + "</div>"];
+    if (survey) {
+      html.push('<div data-testid="bmn-legend-survey">' + esc(survey) + "</div>");
+    }
+    if (counted.length) {
+      var small = Math.min.apply(null, counted);
+      var items = [[small, LEGEND_MAX_PX * Math.sqrt(small / max)]];
+      if (max !== small) {
+        items.push([max, LEGEND_MAX_PX]);
+      }
+      html.push('<div class="d-flex align-items-center gap-2 flex-wrap">' + items.map(function (item) {
+        return '<span class="d-inline-flex align-items-center" data-testid="bmn-legend-sample">' +
+          sampleCircle(Math.max(item[1], 2), false) + persons(item[0]) + "</span>";
+      }).join("") + "</div>");
+    }
+    if (nodata) {
+      html.push('<div class="d-flex align-items-center" data-testid="bmn-legend-nodata">' +
+                sampleCircle(6, true) + esc(labels.bmnNoData) + "</div>");
+    }
+    bmnLegend.innerHTML = html.join("");
+  }
   function drawBmn(collection) {
-    var features = (collection && collection.features) || [];
+    var features = ((collection && collection.features) || []).filter(function (f) {
+      return f.geometry && f.geometry.coordinates;
+    });
     var max = 0;
     features.forEach(function (f) { max = Math.max(max, Number(f.properties.fails) || 0); });
     bmnLayer = L.featureGroup();
     features.forEach(function (f) {
       var p = f.properties || {};
-      var c = f.geometry && f.geometry.coordinates;
-      if (!c) {
+      var c = f.geometry.coordinates;
+      if (p.fails === null || p.fails === undefined) {
+        // Schools there but no survey row: a grey hollow ring, not a circle of zero.
+        L.circle([c[1], c[0]], {
+          radius: BMN_NODATA_METRES, color: "#868e96", weight: 1.5, dashArray: "4", fill: true, fillOpacity: 0,
+          className: "bmn-circle bmn-nodata"
+        }).bindPopup(bmnPopup(p)).addTo(bmnLayer);
         return;
       }
       var fails = Number(p.fails) || 0;
-      var metres = max ? 3000 * Math.sqrt(fails / max) : 0;
+      var metres = max ? BMN_MAX_METRES * Math.sqrt(fails / max) : 0;
       L.circle([c[1], c[0]], {
-        radius: Math.max(metres, 150), color: "#c92a2a", weight: 1, fillColor: "#fa5252", fillOpacity: 0.3,
+        radius: Math.max(metres, BMN_MIN_METRES), color: "#c92a2a", weight: 1, fillColor: "#fa5252", fillOpacity: 0.3,
         className: "bmn-circle"
       }).bindPopup(bmnPopup(p)).addTo(bmnLayer);
     });
     if (note) {
       note.textContent = features.length ? "" : labels.bmnEmpty;
     }
+    fillLegend(collection || {}, features, max);
     return bmnLayer;
   }
-  if (bmn) {
-    bmn.addEventListener("change", function () {
-      if (!bmn.checked) {
-        if (bmnLayer) {
-          map.removeLayer(bmnLayer);
-        }
-        return;
-      }
+  function showBmnLegend(on) {
+    if (bmnLegend) {
+      bmnLegend.hidden = !on || !bmnLegend.innerHTML;
+    }
+  }
+  function switchBmn() {
+    if (!bmn.checked) {
       if (bmnLayer) {
-        bmnLayer.addTo(map);
-        return;
+        map.removeLayer(bmnLayer);
       }
-      fetch(bmn.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/geo+json, application/json"}})
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error(response.status);
-          }
-          return response.json();
-        })
-        .then(function (collection) {
-          var layer = drawBmn(collection);
-          if (bmn.checked) {
-            layer.addTo(map);
-            layer.bringToBack();
-          }
-        })
-        .catch(function () {
-          if (note) {
-            note.textContent = labels.bmnError;
-          }
-          bmn.checked = false;
-        });
-    });
+      showBmnLegend(false);
+      return;
+    }
+    if (bmnLayer) {
+      bmnLayer.addTo(map);
+      bmnLayer.bringToBack();
+      showBmnLegend(true);
+      return;
+    }
+    fetch(bmn.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/geo+json, application/json"}})
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.json();
+      })
+      .then(function (collection) {
+        var layer = drawBmn(collection);
+        if (bmn.checked) {
+          layer.addTo(map);
+          layer.bringToBack();
+          showBmnLegend(true);
+        }
+        el.dataset.bmnReady = "1";
+      })
+      .catch(function () {
+        if (note) {
+          note.textContent = labels.bmnError;
+        }
+        bmn.checked = false;
+        showBmnLegend(false);
+      });
+  }
+  if (bmn) {
+    bmn.addEventListener("change", switchBmn);
+    if (bmn.checked) {
+      switchBmn(); // /schools/map/?bmn=1: the layer is on from the start
+    }
   }
 }());

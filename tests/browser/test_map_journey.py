@@ -141,24 +141,66 @@ def test_bmn_layer_says_when_there_is_no_data_and_draws_tambons_when_there_is(pa
     expect(page.get_by_test_id("bmn-note")).to_have_text("ยังไม่มีข้อมูล จปฐ.")
     assert page.locator("#school-map path.bmn-circle").count() == 0
 
-    # The layer's contract (bmn:tambon_layer): Point features with the tambon's figures.
-    layer = {"type": "FeatureCollection", "features": [
+    # The layer's contract (bmn:tambon_layer): Point features with the tambon's figures; a tambon
+    # with schools but no survey row has fails null.
+    layer = {"type": "FeatureCollection", "survey": "จปฐ. ปี 2561", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [99.822, 17.012]},
-         "properties": {"name": "ธานี", "district": "เมืองสุโขทัย", "fails": 40, "schools": 3, "students": 420,
+         "properties": {"name": "ธานี", "district": "เมืองสุโขทัย", "fails": 29, "schools": 3, "students": 420,
                         "survey": "จปฐ. ปี 2561", "url": "",
-                        "indicators": [{"no": 15, "name": "เด็กอายุ 6-14 ปี ได้รับการศึกษาภาคบังคับ 9 ปี",
-                                        "fails": 40, "all": 900}]}},
+                        "indicators": [{"no": 16, "name": "เด็กอายุ 6–14 ปี ได้รับการศึกษาภาคบังคับ 9 ปี",
+                                        "fails": 29, "all": 905}]}},
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [99.75, 17.05]},
-         "properties": {"name": "บ้านกล้วย", "district": "เมืองสุโขทัย", "fails": 10, "indicators": []}},
+         "properties": {"name": "บ้านกล้วย", "district": "เมืองสุโขทัย", "fails": 4, "indicators": [],
+                        "survey": "จปฐ. ปี 2561"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [99.70, 17.10]},
+         "properties": {"name": "บ้านหลุม", "district": "เมืองสุโขทัย", "fails": None, "indicators": [],
+                        "schools": 1, "students": 50, "survey": "จปฐ. ปี 2561"}},
     ]}
-    page.route(re.compile(r".*/bmn/layer\.geojson.*"), lambda route: route.fulfill(json=layer))
+    asked = []
+
+    def fulfil(route):
+        asked.append(route.request.url)
+        route.fulfill(json=layer)
+
+    page.route(re.compile(r".*/bmn/layer\.geojson.*"), fulfil)
     page.reload()
     expect(page.get_by_test_id("school-map")).to_have_attribute("data-ready", "1")
+    expect(page.get_by_test_id("bmn-legend")).to_be_hidden()
     page.get_by_test_id("bmn-layer").check()
-    expect(page.locator("#school-map path.bmn-circle")).to_have_count(2)
+    expect(page.locator("#school-map path.bmn-circle")).to_have_count(3)
     expect(page.get_by_test_id("bmn-note")).to_have_text("")
+    # The legend says what a circle's size means, which survey, and two sample circles with their numbers.
+    legend = page.get_by_test_id("bmn-legend")
+    expect(legend).to_be_visible()
+    expect(legend.get_by_test_id("bmn-legend-title")).to_have_text(
+        "ขนาดวงกลมตามจำนวนผู้ไม่ผ่านเกณฑ์ตัวชี้วัดด้านการศึกษา")
+    expect(legend.get_by_test_id("bmn-legend-survey")).to_have_text("จปฐ. ปี 2561")
+    expect(legend.get_by_test_id("bmn-legend-sample")).to_have_text(["4 คน", "29 คน"])
+    expect(legend.get_by_test_id("bmn-legend-nodata")).to_have_text("ไม่มีข้อมูล จปฐ.")
+    # The tambon without survey data is a grey hollow ring saying so.
+    ring = page.locator("#school-map path.bmn-nodata")
+    expect(ring).to_have_count(1)
+    assert ring.get_attribute("fill-opacity") == "0" and ring.get_attribute("stroke") == "#868e96"
+    # A popup's lines are labelled.
+    page.locator("#map-cluster").uncheck()
+    page.evaluate("""() => {
+        const map = document.getElementById('school-map');
+        map.querySelectorAll('path.school-marker').forEach(p => p.style.display = 'none');
+    }""")
+    circles = page.locator("#school-map path.bmn-circle:not(.bmn-nodata)")
+    big = max(circles.all(), key=lambda circle: circle.bounding_box()["width"])  # ธานี, 29 failing
+    big.click(force=True)
+    popup = page.locator(".bmn-popup")
+    expect(popup).to_contain_text("ข้อ 16 เด็กอายุ 6–14 ปี ได้รับการศึกษาภาคบังคับ 9 ปี: ไม่ผ่าน 29 คน จาก 905 คน")
     page.get_by_test_id("bmn-layer").uncheck()
     expect(page.locator("#school-map path.bmn-circle")).to_have_count(0)
+    expect(legend).to_be_hidden()
+
+    # The amphoe filter goes with the layer, and ?bmn=1 (the จปฐ. page's map button) switches it on.
+    page.goto(live_server.url + "/schools/map/?district=6401&bmn=1")
+    expect(page.locator("#school-map path.bmn-circle")).to_have_count(3)
+    expect(page.get_by_test_id("bmn-layer")).to_be_checked()
+    assert "district=6401" in asked[-1]
 
 
 def test_a_tambon_name_with_markup_is_shown_as_text_in_the_picker(page, live_server, staff, district):

@@ -158,6 +158,15 @@ def test_bmn_layer_checkbox_for_the_office_passes_the_survey_on(as_user, officer
     assert "ตัวชี้วัด จปฐ. ด้านการศึกษา (รายตำบล)" in page
 
 
+def test_bmn_layer_follows_the_amphoe_filter_and_may_be_on_at_load(as_user, officer, staff, located):
+    page = as_user(officer).get(URL, {"district": "6401", "survey": "7"}).content.decode()
+    assert f'data-url="{reverse("bmn:tambon_layer")}?survey=7&amp;district=6401"' in page
+    page = as_user(officer).get(URL, {"bmn": "1"}).content.decode()
+    assert 'data-testid="bmn-layer" checked' in page and 'data-testid="bmn-legend"' in page
+    assert 'data-testid="bmn-layer" checked' not in as_user(officer).get(URL).content.decode()
+    assert "bmn-layer" not in as_user(staff).get(URL, {"bmn": "1"}).content.decode()
+
+
 def test_tile_server_is_configurable_and_may_be_empty(as_user, officer, located, settings):
     settings.EDINFO_MAP_TILE_URL = "https://tiles.example.go.th/{z}/{x}/{y}.png"
     config = as_user(officer).get(URL).context["map_config"]
