@@ -7,6 +7,7 @@ import subprocess
 import unicodedata
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import strip_tags
 from openpyxl import load_workbook
@@ -62,3 +63,14 @@ def test_the_pdf_and_the_workbook_explain_the_columns_in_thai(survey, officer, a
     cells = " ".join(str(c.value) for r in book.active.iter_rows() for c in r if c.value is not None)
     assert "จำนวนคนที่ตัวชี้วัดใช้วัด (คอลัมน์ indicatorN.ALL ในไฟล์)" in cells
     assert bare_column_names(cells) == []
+
+
+def test_the_problems_table_heads_its_severity_column_type_not_level(sukhothai, default_set, officer, as_user):
+    response = as_user(officer).post(reverse("bmn:import"), {
+        "year": "2561", "indicator_set": default_set.pk,
+        "files": [SimpleUploadedFile("t.csv", tambon_file(), content_type="text/csv")]})
+    html = response.content.decode()
+    table = html[html.index('data-testid="bmn-problems"'):]
+    headers = re.findall(r"<th>(.*?)</th>", table[:table.index("</thead>")])
+    assert headers[0] == "ประเภท"  # holds ข้อผิดพลาด/ข้อควรตรวจสอบ; "ระดับ" means อำเภอ/ตำบล/หมู่บ้าน here
+    assert "ระดับ" not in headers
