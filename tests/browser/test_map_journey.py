@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from edinfo import demo
@@ -80,6 +81,14 @@ def test_officer_sees_every_located_school_without_tiles_and_follows_a_popup(pag
     assert failed, "the map asked for tiles (and got none)"
     expect(page.get_by_test_id("missing")).to_contain_text("2")
 
+    # Cluster bubbles are neutral, not the legend's size colours.
+    page.locator("#map-cluster").check()
+    bubble = page.locator("#school-map .marker-cluster div").first
+    expect(bubble).to_have_css("background-color", "rgba(33, 53, 85, 0.9)")
+    legend_colours = set(page.evaluate(
+        "() => [...document.querySelectorAll('.map-swatch')].map(s => getComputedStyle(s).backgroundColor)"))
+    assert bubble.evaluate("b => getComputedStyle(b).backgroundColor") not in legend_colours
+
     # Without clustering every school is its own marker; one opens a popup leading to its page.
     page.locator("#map-cluster").uncheck()
     expect(page.locator("#school-map path.school-marker")).to_have_count(expected)
@@ -96,6 +105,13 @@ def test_officer_sees_every_located_school_without_tiles_and_follows_a_popup(pag
     in_district = district.filter(subdistrict__district_id="6402").count()
     expect(page.get_by_test_id("school-map")).to_have_attribute("data-markers", str(in_district))
     assert markers_accounted_for(page) == in_district
+    expect(page.get_by_test_id("map-empty")).to_have_count(0)
+
+    # A filter that matches no school says so over the map.
+    page.goto(live_server.url + "/schools/map/?district=6401&size=xlarge")
+    expect(page.get_by_test_id("school-map")).to_have_attribute("data-markers", "0")
+    expect(page.get_by_test_id("map-empty")).to_be_visible()
+    expect(page.get_by_test_id("map-empty")).to_have_text(gettext("No schools match the filters."))
 
 
 def test_map_without_a_tile_server(page, live_server, officer, district, settings):

@@ -126,6 +126,18 @@ def test_runaway_or_thai_digit_ids_are_ignored_not_a_server_error(as_user, offic
     assert len(map_data(response)["schools"]) == 2
 
 
+def test_a_filter_without_schools_says_so_over_the_map(as_user, officer, located):
+    from django.utils.translation import gettext
+
+    client = as_user(officer)
+    assert 'data-testid="map-empty"' not in client.get(URL).content.decode()
+    page = client.get(URL, {"size": "xlarge"}).content.decode()
+    assert 'data-testid="map-empty"' in page and gettext("No schools match the filters.") in page
+    SchoolFactory(subdistrict=SubdistrictFactory(code="640201", district=DistrictFactory(code="6402")))
+    page = client.get(URL, {"district": "6402"}).content.decode()
+    assert gettext("None of the schools matching the filters has coordinates yet.") in page
+
+
 def test_office_colours_by_the_state_in_a_round(as_user, officer, executive, located):
     school, other = located
     nov = RoundFactory()
