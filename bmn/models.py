@@ -31,6 +31,13 @@ class IndicatorSet(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self):
+        """The name, followed by the code only when the name does not already say it
+        ("…ปี 2560–2564 (5 หมวด 31 ตัวชี้วัด)" is not followed by "(2560-2564)")."""
+        dashless = self.name.replace("–", "-").replace("—", "-")
+        return self.name if self.code in dashless else f"{self.name} ({self.code})"
+
 
 class Indicator(models.Model):
     indicator_set = models.ForeignKey(

@@ -21,7 +21,9 @@ from .importing import AMPHOE, COUNT_COLUMNS, HAPPINESS, ID_COLUMNS, LEVEL_TH, P
 from .models import AreaResult, IndicatorResult, ReplacedImport, Survey
 
 MSG_UNRESOLVED_TAMBON = "รหัสนี้ไม่อยู่ในทะเบียนตำบล (อาจเป็นรหัสเขตเทศบาล) นำเข้าได้ และจะแสดงแยกไว้ภายใต้อำเภอ{district}"
-MSG_UNRESOLVED_VILLAGE = "รหัสตำบล {tambon} ของหมู่บ้านนี้ไม่อยู่ในทะเบียนตำบล (อาจเป็นรหัสเขตเทศบาล)"
+MSG_UNRESOLVED_VILLAGE = ("รหัสตำบล {tambon} ของหมู่บ้าน {n:,} แถวไม่อยู่ในทะเบียนตำบล (อาจเป็นรหัสเขตเทศบาล) "
+                          "นำเข้าได้ และรวมไว้ภายใต้อำเภอ{district}: {codes}")
+VILLAGE_CODES_SHOWN = 3
 MSG_UNRESOLVED_AMPHOE = "รหัสนี้ไม่อยู่ในทะเบียนอำเภอ"
 MSG_MISSING_TAMBON = "ตำบล {code} {name} (อำเภอ{district}) ไม่มีในไฟล์"
 MSG_MISSING_AMPHOE = "อำเภอ {code} {name} ไม่มีในไฟล์"
@@ -210,6 +212,7 @@ def _resolve(parsed, province_code):
         parsed.problems.append(Problem("resolve", WARNING, message, row=row, column=column, value=value))
 
     codes = set()
+    unresolved_villages = {}  # tambon code → [(row number, village code)]: one warning per tambon
     for row in parsed.rows:
         code = row["code"]
         codes.add(code)
@@ -225,7 +228,14 @@ def _resolve(parsed, province_code):
             district = districts.get(code[:4], f"รหัส {code[:4]} (ไม่อยู่ในทะเบียน)")
             warn(MSG_UNRESOLVED_TAMBON.format(district=district), row["row_number"], code)
         elif parsed.level == VILLAGE and not row["subdistrict_id"]:
-            warn(MSG_UNRESOLVED_VILLAGE.format(tambon=code[:6]), row["row_number"], code)
+            unresolved_villages.setdefault(code[:6], []).append((row["row_number"], code))
+    for tambon, found in sorted(unresolved_villages.items()):
+        shown = ", ".join(code for _, code in found[:VILLAGE_CODES_SHOWN])
+        if len(found) > VILLAGE_CODES_SHOWN:
+            shown += f" และอีก {len(found) - VILLAGE_CODES_SHOWN:,} แถว"
+        district = districts.get(tambon[:4], f"รหัส {tambon[:4]} (ไม่อยู่ในทะเบียน)")
+        warn(MSG_UNRESOLVED_VILLAGE.format(tambon=tambon, n=len(found), district=district, codes=shown),
+             found[0][0], tambon)
     if parsed.level == AMPHOE:
         for code, name in sorted(districts.items()):
             if code not in codes:

@@ -74,3 +74,31 @@ def test_the_problems_table_heads_its_severity_column_type_not_level(sukhothai, 
     headers = re.findall(r"<th>(.*?)</th>", table[:table.index("</thead>")])
     assert headers[0] == "ประเภท"  # holds ข้อผิดพลาด/ข้อควรตรวจสอบ; "ระดับ" means อำเภอ/ตำบล/หมู่บ้าน here
     assert "ระดับ" not in headers
+
+
+def test_village_warnings_of_one_unresolved_tambon_are_one_line(sukhothai, default_set, officer, as_user):
+    villages = ["6401020101"] + [f"64015101{n:02d}" for n in range(1, 8)] + ["6401540101", "6401540201"]
+    response = as_user(officer).post(reverse("bmn:import"), {
+        "year": "2561", "indicator_set": default_set.pk,
+        "files": [SimpleUploadedFile("v.csv", village_file(villages), content_type="text/csv")]})
+    result = response.context["result"]
+    assert result.committed
+    unresolved = [p for p in result.files[0].warnings if "ไม่อยู่ในทะเบียนตำบล" in p.message]
+    assert [(p.value, p.row) for p in unresolved] == [("640151", 3), ("640154", 10)]
+    assert unresolved[0].message == (
+        "รหัสตำบล 640151 ของหมู่บ้าน 7 แถวไม่อยู่ในทะเบียนตำบล (อาจเป็นรหัสเขตเทศบาล) นำเข้าได้ "
+        "และรวมไว้ภายใต้อำเภอเมืองสุโขทัย: 6401510101, 6401510102, 6401510103 และอีก 4 แถว")
+    assert unresolved[1].message.endswith("ของหมู่บ้าน 2 แถวไม่อยู่ในทะเบียนตำบล (อาจเป็นรหัสเขตเทศบาล) นำเข้าได้ "
+                                          "และรวมไว้ภายใต้อำเภอเมืองสุโขทัย: 6401540101, 6401540201")
+    assert response.content.decode().count("ไม่อยู่ในทะเบียนตำบล (อาจเป็นรหัสเขตเทศบาล) นำเข้าได้") == 2
+
+
+def test_a_municipal_row_shows_its_code_once_and_a_set_its_years_once(survey, officer, as_user):
+    client = as_user(officer)
+    html = client.get(reverse("bmn:index"), {"survey": survey.pk, "district": "all"}).content.decode()
+    row = html[html.index('data-code="640151"'):]
+    first_cell = strip_tags(row[row.index("<td>"):row.index("</td>")])
+    assert "เขตเทศบาล (รหัส 640151)" in first_cell and first_cell.count("640151") == 1
+    indicators = page_text(client, "bmn:indicators")
+    assert "เครื่องชี้วัด จปฐ. ปี 2560–2564 (5 หมวด 31 ตัวชี้วัด)" in indicators
+    assert "(2560-2564)" not in indicators
