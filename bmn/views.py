@@ -110,10 +110,12 @@ def report(request):
     built = bmn_report.build(survey, context["choice"])
     fmt = request.GET.get("format", "html")
     digits = "th" if request.GET.get("digits") == "th" else ""
-    filename = f"bmn-education-{survey.year}"
+    # A download like every other report PDF, named for what it holds: bmn-education-2561.pdf, and
+    # bmn-education-2561-6401.pdf / -all.pdf for one amphoe / the whole province.
+    filename = f"bmn-education-{survey.year}" + (f"-{context['choice']}" if context["choice"] else "")
     if fmt == "pdf":
         response = HttpResponse(bmn_report.render_pdf(built, digits=digits), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
         return response
     if fmt == "xlsx":
         response = HttpResponse(bmn_report.render_xlsx(built), content_type=XLSX_TYPE)

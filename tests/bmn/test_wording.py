@@ -102,3 +102,12 @@ def test_a_municipal_row_shows_its_code_once_and_a_set_its_years_once(survey, of
     indicators = page_text(client, "bmn:indicators")
     assert "เครื่องชี้วัด จปฐ. ปี 2560–2564 (5 หมวด 31 ตัวชี้วัด)" in indicators
     assert "(2560-2564)" not in indicators
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_the_report_files_download_with_a_name_saying_what_they_hold(survey, officer, as_user, fmt):
+    client = as_user(officer)
+    response = client.get(reverse("bmn:report"), {"survey": survey.pk, "format": fmt})
+    assert response["Content-Disposition"] == f'attachment; filename="bmn-education-2561.{fmt}"'
+    response = client.get(reverse("bmn:report"), {"survey": survey.pk, "format": fmt, "district": "6402"})
+    assert response["Content-Disposition"] == f'attachment; filename="bmn-education-2561-6402.{fmt}"'
