@@ -7,6 +7,16 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 LABEL_WIDTH = 230
+
+
+def _svg_open(width, height, font_size):
+    """The <svg> element: drawn on a width × height grid (viewBox) and scaled to its container, at
+    most its own width, keeping its proportions: a phone shows the whole chart instead of scrolling
+    sideways, and the PDF still gets its size from the width and height attributes."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
+            f'style="width: 100%; max-width: {width}px; height: auto" '
+            f'font-family="Sarabun, sans-serif" font-size="{font_size}">')
 ROW = 22
 BAR = 15
 COLOURS = ("#2f6fb5", "#5b9bd5")
@@ -24,8 +34,7 @@ def bar_chart(items, *, title="", width=640, number=str):
     room = width - LABEL_WIDTH - 70
     peak = max((value for _label, value in items), default=0) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" font-family="Sarabun, sans-serif" font-size="12">',
+        _svg_open(width, height, 12),
         f"<title>{escape(title)}</title>" if title else "",
     ]
     if title:
@@ -65,8 +74,12 @@ def line_chart(labels, lines, *, title="", width=640, height=240, number=str, po
     points = [value for _name, values, _dashed in lines for value in values if value is not None]
     if not labels or not points:
         return ""
-    top = 30 if title else 10
-    left, right, bottom = 50, 20, 46
+    # Room above the plot for the title, and inside its top for the labels over the highest points;
+    # the points stand in from both axes so that a label never sits on the axis or its figures.
+    title_room = 26 if title else 0
+    label_room = 16
+    top = title_room + label_room + 4
+    left, right, bottom, inset = 50, 20, 46, 22
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(points) or 1
     where = list(positions) if positions is not None else _positions(labels)
@@ -75,14 +88,14 @@ def line_chart(labels, lines, *, title="", width=640, height=240, number=str, po
     low, span = min(where), max(where) - min(where)
 
     def x(index):
-        return left + (plot_w * (where[index] - low) / span if span else plot_w / 2)
+        inner = plot_w - 2 * inset
+        return left + inset + (inner * (where[index] - low) / span if span else inner / 2)
 
     def y(value):
         return top + plot_h - plot_h * value / peak
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" font-family="Sarabun, sans-serif" font-size="11">',
+        _svg_open(width, height, 11),
         f"<title>{escape(title)}</title>" if title else "",
     ]
     if title:
@@ -93,6 +106,7 @@ def line_chart(labels, lines, *, title="", width=640, height=240, number=str, po
     parts.append(f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end">0</text>')
     for index, label in enumerate(labels):
         parts.append(f'<text x="{x(index):.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(label)}</text>')
+    labelled = set()
     for number_, (name, values, dashed) in enumerate(lines):
         colour = LINE_COLOURS[number_ % len(LINE_COLOURS)]
         coords = [(x(i), y(v), v) for i, v in enumerate(values) if v is not None]
@@ -102,8 +116,15 @@ def line_chart(labels, lines, *, title="", width=640, height=240, number=str, po
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _v in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         for px, py, value in coords:
-            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>'
-                         f'<text x="{px:.1f}" y="{py - 6:.1f}" text-anchor="middle">{escape(number(value))}</text>')
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>')
+            # One label per point: where two lines meet (the projection starts at the last actual
+            # figure) the value is written once, by the first line.
+            key = (round(px, 1), round(py, 1))
+            if key in labelled:
+                continue
+            labelled.add(key)
+            parts.append(f'<text x="{px:.1f}" y="{py - 7:.1f}" text-anchor="middle" class="point-label">'
+                         f'{escape(number(value))}</text>')
         legend_x = left + number_ * 150
         parts.append(f'<line x1="{legend_x}" y1="{height - 8}" x2="{legend_x + 24}" y2="{height - 8}" '
                      f'stroke="{colour}" stroke-width="2"{dash}/>'

@@ -147,6 +147,10 @@ def test_the_table_on_a_page_in_a_pdf_and_in_excel(as_user, officer, district):
                   "ไม่มีในระยะ 5 กม.", "ทะเบียน"):
         assert nfkd(words) in text, words
 
+    # The chart, scaled to its container on a page, still has its size in the PDF: its bands are there.
+    assert nfkd("โรงเรียนขนาดเล็กจำแนกตามระยะทางถึงโรงเรียนที่ใหญ่กว่าที่ใกล้ที่สุด") in text
+    assert nfkd("มากกว่า 10 กม.") in text and nfkd("6–10 กม.") in text
+
     response = client.get(address + "&format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]

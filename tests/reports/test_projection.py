@@ -244,3 +244,30 @@ def test_a_closed_school_shows_its_past_only(as_user, officer, history):
     assert rows["บ้านลดลง"][7:] == [None] * 6 + ["โรงเรียนปิดทำการ"]
     assert any("ปิดทำการ" in note and "ไม่คาดการณ์" in note
                for note in mapping.enrolment_projection(nov).notes)
+
+
+def label_texts(svg):
+    return re.findall(r'<text [^>]*class="point-label">([^<]*)</text>', svg)
+
+
+def test_the_trend_chart_writes_each_value_once_below_the_title_and_off_the_axis():
+    from reports.charts import line_chart
+
+    svg = line_chart(["2565", "2566", "2567", "2568"],
+                     [("จำนวนจริง", [100, 90, 80, None], False), ("คาดการณ์", [None, None, 80, 70], True)],
+                     title="จำนวนนักเรียนรายปีการศึกษา")
+    # 80 is where the projection starts from the last actual figure: written once, not twice.
+    assert sorted(label_texts(svg)) == ["100", "70", "80", "90"]
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle" class="point-label">100<', svg)
+    (x100, y100), = labels
+    # The highest point's label is inside the drawing, clear of the title (14 px, baseline 16) ...
+    assert float(y100) - 11 > 20
+    # ... and clear of the y axis and its maximum "100" written left of it at x = 50.
+    assert float(x100) - 12 > 50
+
+
+def test_charts_scale_to_their_container_on_a_phone():
+    from reports.charts import bar_chart, line_chart
+
+    for svg in (bar_chart([("ก", 3), ("ข", 5)], title="t"), line_chart(["2565", "2566"], [("x", [1, 2], False)])):
+        assert 'viewBox="0 0 640 ' in svg and "width: 100%; max-width: 640px; height: auto" in svg
