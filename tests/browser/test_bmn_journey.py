@@ -96,3 +96,32 @@ def test_officer_is_asked_before_a_reimport_replaces_data_and_can_download_the_o
         page.get_by_test_id("bmn-replaced-download").click()
     assert download.value.suggested_filename.endswith(".csv")
     assert "640151" in Path(download.value.path()).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ["/bmn/", "/bmn/report/", "/bmn/survey/", "/bmn/import/", "/bmn/indicators/"])
+def test_the_bmn_pages_fit_a_phone(browser, live_server, tmp_path, path):
+    """On a 390 px phone nothing makes the page scroll sideways: wide tables scroll inside their box.
+    Synthetic files of all three levels with the municipal code and a replaced import (the survey
+    page's widest tables)."""
+    from bmn import services
+    from tests.bmn.synthetic import amphoe_file, village_file
+
+    load_geography(["64"])
+    indicator_set = ensure_default_set()
+    for replace in (False, True):
+        result = services.import_files(year=2561, indicator_set=indicator_set, replace=replace, files=[
+            ("61_64_amphur_common.csv", amphoe_file()), ("61_64_tambol_common_with_a_long_name.csv", tambon_file()),
+            ("61_64_village_common.csv", village_file())])
+        assert result.committed
+    officer = UserFactory(username="bmnphone", office_role="officer")
+    # Not is_mobile: a mobile viewport zooms out to fit wide content, and the overflow would go unseen.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    page.locator("#id_username").fill(officer.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{path} is {width} px wide on a 390 px phone"
+    context.close()
