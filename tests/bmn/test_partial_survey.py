@@ -102,3 +102,19 @@ def test_an_upload_without_a_file_asks_for_one(sukhothai, default_set, officer, 
     assert "พบข้อผิดพลาด" not in text and 'data-testid="bmn-import-blocked"' not in text
     assert response.context["form"].errors == {"files": ["กรุณาเลือกไฟล์ จปฐ. อย่างน้อยหนึ่งไฟล์"]}
     assert response.context["result"] is None and not Survey.objects.exists()
+
+
+def test_the_report_files_of_a_survey_without_tambon_data_say_so(surveys, officer, as_user):
+    import io
+    import subprocess
+    import unicodedata
+
+    from openpyxl import load_workbook
+
+    _, new = surveys
+    client = as_user(officer)
+    pdf = client.get(reverse("bmn:report"), {"survey": new.pk, "format": "pdf"}).content
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert unicodedata.normalize("NFKD", NOTICE) in unicodedata.normalize("NFKD", text)
+    book = load_workbook(io.BytesIO(client.get(reverse("bmn:report"), {"survey": new.pk, "format": "xlsx"}).content))
+    assert NOTICE in [c.value for r in book.active.iter_rows() for c in r]
