@@ -88,6 +88,15 @@ def school_map(request):
     filters = maps.parse_filters(request.GET, categories=categories, may_see_states=office)
     data = maps.map_data(request.user, filters, categories)
     districts, clusters = maps.filter_choices(request.user)
+    # A school user with one school: no filters or grouping to offer, and a way to place the school
+    # when it has no point yet (its staff may set it).
+    own_school = None
+    if not office:
+        mine = list(School.objects.visible_to(request.user).filter(is_open=True)[:2])
+        own_school = mine[0] if len(mine) == 1 else None
+    locate_url = (reverse("schools:location", args=[own_school.smis_code])
+                  if own_school is not None and own_school.latitude is None
+                  and access.school_roles_of(request.user, own_school) & set(LOCATION_EDITORS) else "")
     survey = request.GET.get("survey", "")
     bmn_query = {"survey": survey} if survey.isascii() and survey.isdigit() and len(survey) <= 9 else {}
     if filters.district:
@@ -101,6 +110,8 @@ def school_map(request):
         "clusters": clusters,
         "rounds": Round.objects.order_by("-census_day") if office else [],
         "office": office,
+        "single": own_school is not None,
+        "locate_url": locate_url,
         "may_check": bool(roles & set(LOCATION_CHECKERS)),
         "bmn_query": urlencode(bmn_query),
         "bmn_on": office and request.GET.get("bmn") == "1",

@@ -241,3 +241,61 @@ def test_a_tambon_name_with_markup_is_shown_as_text_in_the_picker(page, live_ser
     assert tooltip.locator("img").count() == 0
     page.wait_for_timeout(300)  # an injected image would have failed to load and fired by now
     assert dialogs == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def sideways(page):
+    """How far the page scrolls sideways (0 when everything fits the screen)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_on_a_phone(page, live_server, officer, staff, school, district):
+    from edinfo import demo_history
+    from tests.students.factories import RoundFactory
+
+    demo_history.build_history(list(School.objects.all()))
+    RoundFactory()
+    page.set_viewport_size(PHONE)
+    block_tiles(page)
+    # The map comes first: the filters wait behind a "ตัวกรอง" button.
+    log_in(page, live_server, officer, "/schools/map/")
+    expect(page.get_by_test_id("school-map")).to_have_attribute("data-ready", "1")
+    expect(page.get_by_test_id("map-filters")).to_be_hidden()
+    assert page.get_by_test_id("school-map").bounding_box()["y"] < 200
+    page.get_by_test_id("filters-toggle").click()
+    expect(page.get_by_test_id("map-filters")).to_be_visible()
+    expect(page.locator("#f-district")).to_be_visible()
+
+    # A school's trend chart shows its projected years within the screen.
+    located = district.order_by("smis_code").first()
+    page.goto(live_server.url + f"/schools/{located.smis_code}/")
+    chart = page.get_by_test_id("enrolment-trend").locator("svg")
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    last_year = page.get_by_test_id("enrolment-trend").locator("tbody tr").last.locator("td").first.inner_text()
+    label = chart.locator("text", has_text=last_year)
+    assert label.bounding_box()["x"] + label.bounding_box()["width"] <= PHONE["width"]
+    assert sideways(page) == 0
+
+    # Report charts no longer push the page sideways.
+    for name in ("small-schools", "nearest-schools", "enrolment-projection"):
+        page.goto(live_server.url + f"/reports/{name}/")
+        expect(page.locator("svg.report-chart")).to_be_visible()
+        assert page.locator("svg.report-chart").bounding_box()["width"] <= PHONE["width"]
+        assert sideways(page) == 0, name
+
+    # A school's staff: no filters or grouping for one school, and a button to place it.
+    School.objects.filter(pk=school.pk).update(latitude=None, longitude=None)  # the demo had placed it
+    page.context.clear_cookies()
+    log_in(page, live_server, staff, "/schools/map/")
+    expect(page.get_by_test_id("school-map")).to_have_attribute("data-ready", "1")
+    assert page.get_by_test_id("filters-toggle").count() == 0 and page.locator("#map-cluster").count() == 0
+    page.get_by_test_id("set-location").click()
+    expect(page.get_by_test_id("location-map")).to_have_attribute("data-ready", "1")
+    # On a phone the boxes are below the map: the help says which boxes, not "beside".
+    expect(page.locator("main")).to_contain_text(gettext(
+        "Click on the map, or drag the marker, to set the point; or type the coordinates in the latitude and "
+        "longitude boxes."))

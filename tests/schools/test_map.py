@@ -138,6 +138,25 @@ def test_a_filter_without_schools_says_so_over_the_map(as_user, officer, located
     assert gettext("None of the schools matching the filters has coordinates yet.") in page
 
 
+def test_a_school_user_with_one_school_gets_no_filters_and_a_way_to_place_it(as_user, staff, director, officer,
+                                                                             school):
+    from django.utils.translation import gettext
+
+    page = as_user(staff).get(URL).content.decode()
+    assert 'data-testid="map-filters"' not in page and 'id="map-cluster"' not in page
+    assert gettext("The school has no location yet.") in page
+    assert f'href="{reverse("schools:location", args=[school.smis_code])}" data-testid="set-location"' in page
+    # The director certifies, the staff keep the data: no button for the director.
+    assert 'data-testid="set-location"' not in as_user(director).get(URL).content.decode()
+    school.latitude, school.longitude = "17.01", "99.82"
+    school.save()
+    page = as_user(staff).get(URL).content.decode()
+    assert 'data-testid="set-location"' not in page and 'data-testid="map-empty"' not in page
+    # The office keeps its filters, behind a button on a phone.
+    page = as_user(officer).get(URL).content.decode()
+    assert 'data-testid="map-filters"' in page and 'data-testid="filters-toggle"' in page
+
+
 def test_office_colours_by_the_state_in_a_round(as_user, officer, executive, located):
     school, other = located
     nov = RoundFactory()
