@@ -160,7 +160,8 @@ def map_data(user, filters, categories):
             )
         )
     columns = ["latitude", "longitude", "student_count", "smis_code", "obec_code", "name",
-               "subdistrict__name_th", "subdistrict__district__name_th"]
+               "subdistrict__name_th", "subdistrict__district__name_th",
+               "subdistrict__latitude", "subdistrict__longitude"]
     if with_states:
         columns.append("state")
     rows = schools.order_by("smis_code").values_list(*columns)
@@ -173,20 +174,23 @@ def map_data(user, filters, categories):
     size_counts = [0] * (len(categories) + 1)
     state_counts = [0] * len(states)
     for row in rows:
-        lat, lng, students, smis, obec, name, tambon, amphoe = row[:8]
+        lat, lng, students, smis, obec, name, tambon, amphoe, centre_lat, centre_lng = row[:10]
         if lat is None or lng is None:
             missing += 1
             continue
         key = (tambon or "", amphoe or "")
         if key not in place_index:
             place_index[key] = len(places)
-            places.append(list(key))
+            # [tambon, amphoe, centre lat, centre lng]: the centre is drawn as a named dot when
+            # there are no tiles to find one's way by.
+            places.append([*key, *((round(float(centre_lat), 5), round(float(centre_lng), 5))
+                                   if centre_lat is not None and centre_lng is not None else (None, None))])
         size = _size_index(students, categories)
         size_counts[size] += 1
         feature = [round(float(lat), 5), round(float(lng), 5), students, size, None, smis, obec, name,
                    place_index[key]]
         if with_states:
-            state = state_index[row[8] or NOT_STARTED]
+            state = state_index[row[10] or NOT_STARTED]
             state_counts[state] += 1
             feature[4] = state
         features.append(feature)

@@ -32,12 +32,52 @@
       failures += 1;
       if (failures >= 4) {
         el.classList.add("tiles-unavailable");
+        showTambons();
       }
     });
     tiles.on("tileload", function () {
       el.classList.add("tiles-loaded");
     });
     tiles.addTo(map);
+  }
+
+  // Without tiles there is nothing to find one's way by: the tambon centres of the schools shown,
+  // as small grey dots, named from zoom 11 (below it the names would cover each other).
+  var TAMBON_LABEL_ZOOM = 11;
+  var tambonDots = null, tambonNames = null;
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = text || "";
+    return span;
+  }
+  function showTambons() {
+    if (tambonDots) {
+      return;
+    }
+    tambonDots = L.layerGroup();
+    tambonNames = L.layerGroup();
+    data.places.forEach(function (place) {
+      if (place[2] === null || place[2] === undefined || place[3] === null || place[3] === undefined) {
+        return;
+      }
+      L.circleMarker([place[2], place[3]], {
+        radius: 3, color: "#6c757d", weight: 1, fillColor: "#adb5bd", fillOpacity: 1, interactive: false,
+        className: "tambon-dot"
+      }).addTo(tambonDots);
+      L.tooltip({permanent: true, direction: "right", offset: [4, 0], className: "tambon-name", interactive: false})
+        .setLatLng([place[2], place[3]]).setContent(asText(place[0])).addTo(tambonNames);
+    });
+    tambonDots.addTo(map);
+    function names() {
+      if (map.getZoom() >= TAMBON_LABEL_ZOOM) {
+        tambonNames.addTo(map);
+      } else {
+        map.removeLayer(tambonNames);
+      }
+    }
+    map.on("zoomend", names);
+    names();
+    el.dataset.tambons = String(tambonDots.getLayers().length);
   }
 
   var byState = data.colour === "state";
@@ -97,6 +137,9 @@
     map.fitBounds(bounds, {padding: [24, 24], maxZoom: 14});
   } else {
     map.setView([15.5, 100.9], 6); // Thailand
+  }
+  if (!config.tileUrl) {
+    showTambons();
   }
   show(toggle ? toggle.checked : true);
   if (toggle) {

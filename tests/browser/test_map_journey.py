@@ -79,6 +79,8 @@ def test_officer_sees_every_located_school_without_tiles_and_follows_a_popup(pag
     expect(the_map).to_have_attribute("data-markers", str(expected))
     assert markers_accounted_for(page) == expected
     assert failed, "the map asked for tiles (and got none)"
+    # Tiles that fail are as good as none: the tambon centres are drawn to find one's way by.
+    expect(the_map).to_have_attribute("data-tambons", re.compile(r"^[1-9]\d*$"))
     expect(page.get_by_test_id("missing")).to_contain_text("2")
 
     # Cluster bubbles are neutral, not the legend's size colours.
@@ -122,6 +124,17 @@ def test_map_without_a_tile_server(page, live_server, officer, district, setting
     assert markers_accounted_for(page) == district.count()
     assert page.locator("#school-map .leaflet-tile").count() == 0
     assert requested == []
+    # Something to find one's way by: the tambon centres as grey dots, named when zoomed in.
+    tambons = School.objects.filter(pk__in=district).values("subdistrict").distinct().count()
+    expect(page.get_by_test_id("school-map")).to_have_attribute("data-tambons", str(tambons))
+    expect(page.locator("#school-map path.tambon-dot")).to_have_count(tambons)
+    expect(page.locator("#school-map .tambon-name")).to_have_count(0)  # the whole district: no names yet
+    for _ in range(4):
+        page.locator("#school-map .leaflet-control-zoom-in").click()
+        page.wait_for_timeout(350)
+    expect(page.locator("#school-map .tambon-name")).to_have_count(tambons)
+    name = district.order_by("smis_code").first().subdistrict.name_th
+    assert name in page.locator("#school-map .tambon-name").all_inner_texts()
     # The zoom buttons' tooltips are Thai, not Leaflet's "Zoom in"/"Zoom out".
     expect(page.locator("#school-map .leaflet-control-zoom-in")).to_have_attribute("title", "ขยาย")
     expect(page.locator("#school-map .leaflet-control-zoom-out")).to_have_attribute("title", "ย่อ")
