@@ -129,7 +129,7 @@ def test_a_point_beyond_the_hard_limit_is_saved_only_when_confirmed(as_user, sta
     assert response.status_code == 200
     page = response.content.decode()
     # Bangkok is about 370 km from tambon ธานี of Sukhothai: said, with the box to tick, and nothing saved.
-    assert "The point is 369.3 km from the centre of tambon ธานี (more than 30 km)" in page
+    assert "จุดนี้ห่างจากจุดกึ่งกลางตำบลธานี 369.3 กม. (เกิน 30 กม.)" in page
     assert 'data-testid="confirm-far"' in page and 'name="confirm"' in page
     assert escape(gettext("I confirm that this point is correct")) in page
     school.refresh_from_db()
@@ -148,7 +148,7 @@ def test_a_point_in_another_province_is_saved_only_when_confirmed(as_user, staff
     SubdistrictFactory(code="650101", name_th="ในเมือง", district=phitsanulok, latitude="17.05", longitude="100.0")
     point = {"latitude": "17.05", "longitude": "99.99"}  # about 18 km from ธานี, beside a Phitsanulok centre
     page = as_user(staff).post(url(school), point).content.decode()
-    assert "seems to be in province พิษณุโลก, not สุโขทัย" in page and 'data-testid="confirm-far"' in page
+    assert "จุดนี้น่าจะอยู่ในจังหวัดพิษณุโลก ไม่ใช่จังหวัดสุโขทัย" in page and 'data-testid="confirm-far"' in page
     school.refresh_from_db()
     assert school.latitude is None
     as_user(staff).post(url(school), {**point, "confirm": "on"})
