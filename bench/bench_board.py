@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import bench_database  # noqa: E402 – bench/ is on the path when run as a script
+from common import bench_database, finish  # noqa: E402 – bench/ is on the path when run as a script
 
 BENCH_DB = "edinfo_bench_board"
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
@@ -188,13 +188,7 @@ def main():
               f"{len(export.content) / 1e6:.1f} MB (once)")
         connection.close()
     finally:
-        if KEEP:
-            print(f"kept database {BENCH_DB}")
-        else:
-            from django.db import connections
-
-            connections.close_all()
-            drop()
+        finish(KEEP, BENCH_DB, drop)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench_board import load_schools  # noqa: E402 – bench/ is on the path when run as a script
-from common import bench_database  # noqa: E402
+from common import bench_database, finish  # noqa: E402
 
 BENCH_DB = "edinfo_bench_mapping"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -182,13 +182,7 @@ def main():
         bench_map(client, School.objects.filter(is_open=True), amphoe)
         connection.close()
     finally:
-        if KEEP:
-            print(f"kept database {BENCH_DB}")
-        else:
-            from django.db import connections
-
-            connections.close_all()
-            drop()
+        finish(KEEP, BENCH_DB, drop)
 
 
 if __name__ == "__main__":

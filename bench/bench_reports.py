@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import bench_database  # noqa: E402 – bench/ is on the path when run as a script
+from common import bench_database, finish  # noqa: E402 – bench/ is on the path when run as a script
 
 BENCH_DB = "edinfo_bench_reports"
 STUDENTS = int(os.environ.get("BENCH_STUDENTS", "6500000"))
@@ -358,13 +358,7 @@ def main():
                 print(explain_main_query(round_, group_by, **filters))
         connection.close()
     finally:
-        if KEEP:
-            print(f"kept database {BENCH_DB}")
-        else:
-            from django.db import connections
-
-            connections.close_all()
-            drop()
+        finish(KEEP, BENCH_DB, drop)
 
 
 if __name__ == "__main__":

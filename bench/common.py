@@ -25,3 +25,14 @@ def bench_database(name):
     admin(f"DROP DATABASE IF EXISTS {name}")
     admin(f"CREATE DATABASE {name}")
     return urlunsplit(parts._replace(path=f"/{name}")), lambda: admin(f"DROP DATABASE IF EXISTS {name}")
+
+
+def finish(keep, name, drop):
+    """Close the connections and drop the bench database, unless asked to keep it (BENCH_KEEP=1)."""
+    if keep:
+        print(f"kept database {name}")
+        return
+    from django.db import connections
+
+    connections.close_all()
+    drop()
