@@ -127,12 +127,24 @@ class Submission(models.Model):
         return f"{self.school} – {self.round}"
 
     @property
-    def is_locked(self):
-        """Certified or acknowledged data cannot change by any path until reopened; nor can
-        anything once the round has closed, unless the office reopened this school."""
+    def lock_reason(self):
+        """Why the school's data cannot change now, or "" when it can: "certified" (certified or
+        acknowledged, until the office returns it), "planned" (the office has not opened the round
+        yet: nothing from schools, by any path), "closed" (the round has closed and the office has
+        not reopened it for this school). The office's own preparation (collection/carry.py) writes
+        directly and is not asked."""
         if self.status in self.LOCKED:
-            return True
-        return self.round.is_closed and self.reopened_at is None
+            return "certified"
+        if self.round.state == Round.State.PLANNED:
+            return "planned"
+        if self.round.is_closed and self.reopened_at is None:
+            return "closed"
+        return ""
+
+    @property
+    def is_locked(self):
+        """Whether every path (form, import, admin) must refuse changes: see lock_reason."""
+        return bool(self.lock_reason)
 
 
 class SubmissionEvent(models.Model):

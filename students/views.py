@@ -25,6 +25,7 @@ from collection.models import Round, Submission
 from edinfo import access
 from edinfo.db import thai_order
 from edinfo.models import AccessLog
+from edinfo.templatetags.thai import thdate
 from schools.levels import Level
 from schools.models import School
 
@@ -94,14 +95,34 @@ def _url(name, school, round_):
     return f"{reverse(f'students:{name}', args=[school.smis_code])}?round={round_.pk}"
 
 
+def _lock_reason(submission, school, round_):
+    """Submission.lock_reason, also for a school with no submission yet (a planned round is locked)."""
+    return (submission or Submission(school=school, round=round_)).lock_reason
+
+
+def _locked_message(reason, round_):
+    """What to tell a school user who tried to change locked data, naming the reason."""
+    if reason == "planned":
+        if round_.opens_on:
+            return _("This round is not open for data entry yet (opens on %(day)s).") % {
+                "day": thdate(round_.opens_on)}
+        return _("This round is not open for data entry yet.")
+    if reason == "closed":
+        return _("The round has closed: the data can no longer change unless the office reopens it for this school.")
+    return _("This school's data for the round is certified and locked: nothing can be changed.")
+
+
 def _context(request, school, round_, **extra):
     submission = _submission(school, round_)
+    lock_reason = _lock_reason(submission, school, round_)
     return {
         "school": school,
         "round": round_,
         "rounds": _rounds(request),
         "submission": submission,
-        "locked": bool(submission and submission.is_locked),
+        "locked": bool(lock_reason),
+        "lock_reason": lock_reason,
+        "locked_message": _locked_message(lock_reason, round_) if lock_reason else "",
         "can_edit": _can(request, school, EDIT_ROLES),
         **extra,
     }
@@ -242,7 +263,7 @@ def student_detail(request, smis_code):
 def _form_page(request, school, round_, record=None):
     context = _context(request, school, round_)
     if context["locked"]:
-        messages.error(request, _("This school's data for the round is certified and locked: nothing can be changed."))
+        messages.error(request, context["locked_message"])
         return redirect(_url("list", school, round_))
     instance = record or StudentRecord(school=school, round=round_)
     form = StudentRecordForm(request.POST or None, instance=instance)
@@ -374,9 +395,8 @@ def _discard(request):
 
 
 def _guard_import(request, school, round_):
-    """The page saying why nothing can be imported (the data is locked), or None."""
-    submission = _submission(school, round_)
-    if submission and submission.is_locked:
+    """The page saying why nothing can be imported (the data is locked, or the round not open), or None."""
+    if _lock_reason(_submission(school, round_), school, round_):
         _discard(request)
         return render(request, "students/import_locked.html", _context(request, school, round_))
     return None

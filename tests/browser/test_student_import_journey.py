@@ -58,8 +58,9 @@ def student(person_id, number, first_name, **more):
 
 
 def test_staff_imports_students_from_the_template(page, live_server, staff, school, tmp_path):
+    # Open: a planned round accepts nothing from schools until the office opens it.
     round_ = Round.objects.create(academic_year=2569, kind="nov10", census_day=datetime.date(2026, 11, 10),
-                                  name="10 พฤศจิกายน 2569")
+                                  name="10 พฤศจิกายน 2569", state=Round.State.OPEN)
     log_in(page, live_server, staff.username)
 
     page.get_by_role("link", name=thai("Students"), exact=True).first.click()

@@ -30,8 +30,9 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def round_(db):
+    # An open round: schools write into it (a planned one accepts nothing until the office opens it).
     return Round.objects.create(academic_year=2569, kind="nov10", census_day=datetime.date(2026, 11, 10),
-                                name="10 พฤศจิกายน 2569")
+                                name="10 พฤศจิกายน 2569", state=Round.State.OPEN)
 
 
 def make_record(school, round_, **fields):
