@@ -48,8 +48,12 @@ class StudentRecordAdmin(SimpleHistoryAdmin):
         # The permission check above covers the form; this covers a record moved into a locked
         # school or round, and a race with the director certifying while the form was open.
         if submission_locked(obj):
-            messages.error(request, _("This school's data for the round is certified and locked."))
-            raise PermissionDenied(_("This school's data for the round is certified and locked."))
+            from .services import locked_message
+
+            submission = Submission.objects.filter(round_id=obj.round_id, school_id=obj.school_id).first()
+            reason = (submission or Submission(round_id=obj.round_id, school_id=obj.school_id)).lock_reason
+            messages.error(request, locked_message(reason))
+            raise PermissionDenied(locked_message(reason))
         super().save_model(request, obj, form, change)
         # Keep the board's cached counts true, as the form and the import do.
         submission = Submission.objects.filter(round_id=obj.round_id, school_id=obj.school_id).first()

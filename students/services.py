@@ -36,6 +36,21 @@ __all__ = ["ImportRefused", "FileRefused", "Preview", "import_preview", "import_
 
 MSG_LOCKED = ("ข้อมูลนักเรียนรอบนี้ของโรงเรียนถูกล็อก (รับรองแล้ว หรือปิดรอบแล้ว) จึงแก้ไขหรือนำเข้าไม่ได้ "
               "จนกว่าสำนักงานเขตจะเปิดให้แก้ไข")
+# The one reason that applies (Submission.lock_reason), so a teacher knows whom to ask and when.
+MSG_LOCKED_BY_REASON = {
+    "planned": "รอบนี้ยังไม่เปิดให้บันทึกข้อมูล จึงแก้ไขหรือนำเข้าไม่ได้จนกว่าสำนักงานเขตจะเปิดรอบ",
+    "closed": "รอบนี้ปิดแล้ว จึงแก้ไขหรือนำเข้าไม่ได้ จนกว่าสำนักงานเขตจะเปิดให้โรงเรียนนี้แก้ไข",
+}
+
+
+def locked_message(reason):
+    """The Thai refusal for a lock reason ('certified', 'planned', 'closed')."""
+    return MSG_LOCKED_BY_REASON.get(reason, MSG_LOCKED)
+
+
+def _refuse_locked(reason):
+    message = locked_message(reason)
+    raise ImportRefused(message, [checks.problem("submission_locked", message)])
 MSG_REMOVALS = ("ยังไม่ได้บันทึก: ไฟล์นี้จะลบนักเรียน {n:,} คนที่ไม่มีในไฟล์ออกจากรอบนี้ "
                 "ถ้าไฟล์มีนักเรียนไม่ครบ ให้ยกเลิกแล้วนำเข้าไฟล์ที่มีนักเรียนทั้งโรงเรียน หรือติ๊กยืนยันการลบแล้วบันทึกอีกครั้ง")
 MSG_BLOCKED = "ยังนำเข้าไม่ได้: ไฟล์มีข้อผิดพลาด {n:,} รายการ แก้ไขแล้วนำเข้าใหม่ (ยังไม่มีการบันทึกข้อมูลใด ๆ)"
@@ -123,7 +138,7 @@ def import_commit(*, school, round, data, filename, user, allow_removals=True):
     with transaction.atomic():
         submission = _lock_submission(school, round)
         if submission.is_locked:
-            raise ImportRefused(MSG_LOCKED, [checks.problem("submission_locked", MSG_LOCKED)])
+            _refuse_locked(submission.lock_reason)
         preview, plan = _analyse(school=school, round=round, data=data, filename=filename, parsed=parsed,
                                  locked=False)
         if not preview.can_commit:
@@ -151,8 +166,9 @@ def record_save(*, school, round, data, user, record=None):
     """
     if record is not None and (record.school_id != school.pk or record.round_id != round.pk):
         raise ImportRefused(MSG_WRONG_RECORD)
-    if _submission_locked(school, round):  # say so before listing what else is wrong
-        raise ImportRefused(MSG_LOCKED, [checks.problem("submission_locked", MSG_LOCKED)])
+    reason = _submission_locked(school, round)
+    if reason:  # say so before listing what else is wrong
+        _refuse_locked(reason)
     values, problems = checks.validate_record(data, school=school, round=round,
                                               exclude_pk=record.pk if record is not None else None)
     errors = [p for p in problems if p.level == ERROR]
@@ -161,7 +177,7 @@ def record_save(*, school, round, data, user, record=None):
     with transaction.atomic():
         submission = _lock_submission(school, round)
         if submission.is_locked:
-            raise ImportRefused(MSG_LOCKED, [checks.problem("submission_locked", MSG_LOCKED)])
+            _refuse_locked(submission.lock_reason)
         if record is None:
             record = StudentRecord(school=school, round=round)
         for name, value in values.items():
@@ -187,10 +203,10 @@ def _recheck(submission, school, round, counts=None):
 
 
 def _submission_locked(school, round):
-    # Submission.is_locked decides (certified/acknowledged, or whatever else the workflow adds);
-    # a school without a submission yet is asked through an unsaved draft.
+    """Why the school's data of the round is locked ('' when it is not): Submission.lock_reason
+    decides; a school without a submission yet is asked through an unsaved draft."""
     submission = Submission.objects.filter(school=school, round=round).first()
-    return (submission or Submission(school=school, round=round)).is_locked
+    return (submission or Submission(school=school, round=round)).lock_reason
 
 
 def _lock_submission(school, round):
@@ -201,9 +217,10 @@ def _lock_submission(school, round):
 
 def _analyse(*, school, round, data, filename, parsed=None, locked=None):
     preview = Preview(school=school, round=round, filename=filename)
-    preview.locked = _submission_locked(school, round) if locked is None else locked
+    reason = _submission_locked(school, round) if locked is None else ("certified" if locked else "")
+    preview.locked = bool(reason)
     if preview.locked:
-        preview.problems.append(checks.problem("submission_locked", MSG_LOCKED))
+        preview.problems.append(checks.problem("submission_locked", locked_message(reason)))
     if parsed is None:
         try:
             parsed = importing.parse(data, filename)

@@ -82,15 +82,20 @@ def test_staff_cannot_import_into_a_planned_round(as_user, staff, school, planne
 
 
 def test_the_services_refuse_a_planned_round_whatever_calls_them(school, planned, staff):
-    with pytest.raises(services.ImportRefused):
+    # The refusal says the round is not open (the import command prints it), not "certified or closed".
+    not_open = "รอบนี้ยังไม่เปิดให้บันทึกข้อมูล"
+    with pytest.raises(services.ImportRefused) as refused:
         services.record_save(school=school, round=planned, data={**FORM, "person_id": CITIZEN_IDS[0]}, user=staff)
-    with pytest.raises(services.ImportRefused):
+    assert not_open in refused.value.message
+    with pytest.raises(services.ImportRefused) as refused:
         services.import_commit(school=school, round=planned, data=dmc_file([{"person_id": CITIZEN_IDS[0]}]),
                                filename="students.xlsx", user=staff)
+    assert not_open in refused.value.message and "รับรองแล้ว" not in refused.value.message
     assert not StudentRecord.objects.exists()
     preview = services.import_preview(school=school, round=planned, data=dmc_file([{"person_id": CITIZEN_IDS[0]}]),
                                       filename="students.xlsx")
     assert preview.locked and not preview.can_commit
+    assert any(not_open in problem.message for problem in preview.problems)
 
 
 def test_the_admin_refuses_records_of_a_planned_round(client, admin_user, school, planned):
