@@ -94,7 +94,7 @@ class Report:
                 f"ข้อมูลเบื้องต้น (ยังไม่รับรองทั้งหมด): รวมข้อมูลทุกโรงเรียน {self.schools_covered} "
                 f"จาก {self.schools_total} โรงเรียนที่มีข้อมูล"
             )
-        return f"ข้อมูลจาก {self.schools_covered} จาก {self.schools_total} โรงเรียนที่รับรองแล้ว"
+        return f"ข้อมูลจากโรงเรียนที่รับรองแล้ว {self.schools_covered:,} แห่ง จากทั้งหมด {self.schools_total:,} แห่ง"
 
     @property
     def filter_line(self):

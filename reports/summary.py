@@ -37,7 +37,8 @@ def coverage(round_):
     """(schools with certified data, open schools) and the line every report prints."""
     covered = Submission.objects.filter(round=round_, status__in=OFFICIAL).count()
     total = School.objects.filter(is_open=True).count()
-    return {"covered": covered, "total": total, "line": f"ข้อมูลจาก {covered} จาก {total} โรงเรียนที่รับรองแล้ว",
+    return {"covered": covered, "total": total,
+            "line": f"ข้อมูลจากโรงเรียนที่รับรองแล้ว {covered:,} แห่ง จากทั้งหมด {total:,} แห่ง",
             "provisional": covered < total}
 
 

@@ -29,7 +29,7 @@ def test_executive_reads_the_summary_on_a_phone_and_downloads_the_pdf(page, live
     page.get_by_test_id("summary-link").click()
     expect(page.get_by_test_id("summary-title")).to_contain_text(nov.name)
     expect(page.get_by_test_id("stat-students")).to_have_text("13")
-    expect(page.get_by_test_id("coverage")).to_have_text("ข้อมูลจาก 2 จาก 3 โรงเรียนที่รับรองแล้ว")
+    expect(page.get_by_test_id("coverage")).to_have_text("ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 3 แห่ง")
     expect(page.get_by_test_id("as-of")).to_have_text("10 พฤศจิกายน 2569")
     # Readable on a phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

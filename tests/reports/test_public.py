@@ -30,7 +30,7 @@ def test_public_pages_need_no_login(client, published):
 
 def test_round_page_shows_district_and_school_aggregates(client, published, school):
     body = client.get(reverse("public:round", args=[published.pk])).content.decode()
-    assert "ข้อมูลจาก 2 จาก 3 โรงเรียนที่รับรองแล้ว" in body
+    assert "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 3 แห่ง" in body
     assert 'data-testid="stat-students">13<' in body
     assert school.name in body and "บ้านร่าง" not in body  # the draft school is not published
     assert "ขนาดเล็ก" in body

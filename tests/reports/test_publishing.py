@@ -103,7 +103,7 @@ def test_provincial_workbook_reads_back(as_user, officer, executive, nov):
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["อำเภอ", "ตำบล"]
     amphoe = [list(row) for row in book["อำเภอ"].iter_rows(values_only=True)]
-    assert amphoe[0][0].startswith("ฐานข้อมูลกลางจังหวัด") and "ข้อมูลจาก 2 จาก 3" in amphoe[1][0]
+    assert amphoe[0][0].startswith("ฐานข้อมูลกลางจังหวัด") and "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 3 แห่ง" in amphoe[1][0]
     assert amphoe[2][3:13:3] == ["อนุบาล", "ประถมศึกษา", "มัธยมศึกษาตอนต้น", "รวมทั้งสิ้น"]
     assert amphoe[3][:6] == ["รหัสอำเภอ", "อำเภอ", "จำนวนโรงเรียน", "ชาย", "หญิง", "รวม"]
     # Both certified schools are in 6401 เมืองสุโขทัย: K 0+7, P 4+2, no M; total 4 boys, 9 girls.

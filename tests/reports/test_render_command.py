@@ -19,7 +19,7 @@ def test_html_by_round_code_and_district(world, tmp_path):
     call_command("render_report", "students", "--round", "2569-nov10", "--district", "6402", "--format", "html",
                  "--out", str(out))
     text = out.read_text()
-    assert "ข้อมูลจาก 1 จาก 1 โรงเรียนที่รับรองแล้ว" in text and "บ้านด่านลานหอย" in text
+    assert "ข้อมูลจากโรงเรียนที่รับรองแล้ว 1 แห่ง จากทั้งหมด 1 แห่ง" in text and "บ้านด่านลานหอย" in text
     assert "@font-face" in text  # the print layout, standalone
 
 

@@ -84,7 +84,7 @@ def test_each_report_page_for_an_executive_has_table_chart_links_and_no_personal
     response = as_user(executive).get(url(name, round=world.nov.pk, group_by="school"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "ข้อมูลจาก 2 จาก 4 โรงเรียนที่รับรองแล้ว" in page
+    assert "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 4 แห่ง" in page
     assert "<svg" in page and "<table" in page
     assert "format=pdf" in page and "format=xlsx" in page
     for record in StudentRecord.objects.all():
@@ -113,7 +113,7 @@ def test_provisional_figures_are_for_officers_and_are_marked(as_user, officer, e
 
 def test_filters_from_the_query_string(as_user, officer, world):
     page = as_user(officer).get(url("students", district="6402")).content.decode()
-    assert "ข้อมูลจาก 1 จาก 1 โรงเรียนที่รับรองแล้ว" in page and ["รวมทั้งสิ้น", "3", "2", "5"] in table_rows(page)
+    assert "ข้อมูลจากโรงเรียนที่รับรองแล้ว 1 แห่ง จากทั้งหมด 1 แห่ง" in page and ["รวมทั้งสิ้น", "3", "2", "5"] in table_rows(page)
     page = as_user(officer).get(url("students", cluster=world.c1.pk)).content.decode()
     assert ["รวมทั้งสิ้น", "5", "4", "9"] in table_rows(page)
     page = as_user(officer).get(url("students", school="64010102")).content.decode()
@@ -141,7 +141,7 @@ def test_pdf_has_the_pages_numbers_in_thai_with_page_numbers(as_user, officer, w
     for cells in rows:
         assert nfkd(" ".join(cells)) in lines, f"{cells} not in the PDF"
     for words in ("จำนวนนักเรียนจำแนกตามชั้นและเพศ", "ชาย", "หญิง", "ประถมศึกษา", "มัธยมศึกษาตอนต้น",
-                  "ข้อมูลจาก 2 จาก 4 โรงเรียนที่รับรองแล้ว", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสุโขทัย เขต 1"):
+                  "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 4 แห่ง", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาสุโขทัย เขต 1"):
         assert nfkd(words) in text, words
     assert "หน้า 1/" in text
     assert "\u25cc" not in text  # no dotted circles
@@ -168,7 +168,7 @@ def test_xlsx_has_the_same_numbers_with_thai_headers(as_user, officer, world):
     cells = [row[: len(row) - next((i for i, v in enumerate(reversed(row)) if v), len(row))] for row in cells]
     for row in (r for r in table_rows(page) if r):
         assert row in cells, f"{row} not in the Excel file"
-    assert ["ข้อมูลจาก 2 จาก 4 โรงเรียนที่รับรองแล้ว"] in cells
+    assert ["ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 4 แห่ง"] in cells
     assert ["ชั้น", "ชาย", "หญิง", "รวม"] in cells
 
 
@@ -184,7 +184,7 @@ def test_long_report_pages_break_with_repeated_headers(as_user, officer, world):
 
 def test_thai_digits_reach_the_coverage_line(as_user, officer, world):
     page = as_user(officer).get(url("students", digits="th")).content.decode()
-    assert "ข้อมูลจาก ๒ จาก ๔ โรงเรียนที่รับรองแล้ว" in page
+    assert "ข้อมูลจากโรงเรียนที่รับรองแล้ว ๒ แห่ง จากทั้งหมด ๔ แห่ง" in page
 
 
 @pytest.mark.parametrize("name", list(catalogue.CATALOGUE))

@@ -88,7 +88,7 @@ def test_grade_gender_counts_only_certified_schools_and_says_how_many(world):
     assert report.totals == ["รวมทั้งสิ้น", 8, 6, 14]
     assert not any(r[0] == "ม.4" for r in grades.rows)  # upper secondary only when someone is in it
     assert (report.schools_covered, report.schools_total) == (2, 4)
-    assert report.coverage_line == "ข้อมูลจาก 2 จาก 4 โรงเรียนที่รับรองแล้ว"
+    assert report.coverage_line == "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 4 แห่ง"
     assert report.census_day == datetime.date(2026, 11, 10)
     assert not report.provisional
     assert len(report.tables) == 1  # the whole area: no per-group table

@@ -28,7 +28,7 @@ def test_figures_count_only_certified_schools_and_studying_students(nov):
     assert s.totals == {"M": 4, "F": 9, "total": 13}
     assert s.schools == 3
     assert s.small == 2  # both certified schools have ≤120 students this round
-    assert s.coverage["line"] == "ข้อมูลจาก 2 จาก 3 โรงเรียนที่รับรองแล้ว"
+    assert s.coverage["line"] == "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 3 แห่ง"
     assert s.coverage["provisional"]
     assert s.progress["done"] == 2 and s.progress["total"] == 3 and s.progress["done_pct"] == 66.7
     counts = {row["state"]: row["count"] for row in s.progress["states"]}
@@ -47,7 +47,7 @@ def test_office_roles_read_the_summary(request, as_user, nov, role):
     response = as_user(request.getfixturevalue(role)).get(reverse("summary:page"), {"round": nov.pk})
     assert response.status_code == 200
     body = response.content.decode()
-    assert "ข้อมูลจาก 2 จาก 3 โรงเรียนที่รับรองแล้ว" in body
+    assert "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 3 แห่ง" in body
     assert 'data-testid="stat-students">13<' in body
     assert "<svg" in body and "แผนที่โรงเรียน" in body
     assert "10 พฤศจิกายน 2569" in body
@@ -95,7 +95,7 @@ def test_pdf_of_the_summary_without_personal_data(as_user, executive, nov):
     assert response.content.startswith(b"%PDF")
     # The PDF's text streams are compressed: check the HTML WeasyPrint was given instead.
     html = render_to_string("reports/summary_pdf.html", {**summary_views._summary_context(nov), "font_css": ""})
-    assert "ข้อมูลจาก 2 จาก 3 โรงเรียนที่รับรองแล้ว" in html
+    assert "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 3 แห่ง" in html
     assert not [value for value in _personal_strings() if value in html]
 
 
