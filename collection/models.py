@@ -146,6 +146,13 @@ class Submission(models.Model):
         """Whether every path (form, import, admin) must refuse changes: see lock_reason."""
         return bool(self.lock_reason)
 
+    @classmethod
+    def lock_reason_of(cls, school, round):
+        """lock_reason for a school's round, also when the school has no submission yet (asked
+        through an unsaved draft: a planned or closed round is locked before anyone starts)."""
+        submission = cls.objects.filter(school=school, round=round).first()
+        return (submission or cls(school=school, round=round)).lock_reason
+
 
 class SubmissionEvent(models.Model):
     """The thread of a submission: every transition (who, when, from, to, why) and comments."""

@@ -13,9 +13,7 @@ def submission_locked(record):
     """Whether the record's data is locked: certified or acknowledged, or the round closed and not reopened."""
     if record is None or not record.round_id or not record.school_id:
         return False
-    submission = Submission.objects.filter(round_id=record.round_id, school_id=record.school_id).first()
-    # A school that never started still has a round that may have closed: ask an unsaved draft.
-    return (submission or Submission(round_id=record.round_id, school_id=record.school_id)).is_locked
+    return bool(Submission.lock_reason_of(record.school, record.round))
 
 
 @admin.register(StudentRecord)
@@ -47,11 +45,10 @@ class StudentRecordAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # The permission check above covers the form; this covers a record moved into a locked
         # school or round, and a race with the director certifying while the form was open.
-        if submission_locked(obj):
+        reason = obj.round_id and obj.school_id and Submission.lock_reason_of(obj.school, obj.round)
+        if reason:
             from .services import locked_message
 
-            submission = Submission.objects.filter(round_id=obj.round_id, school_id=obj.school_id).first()
-            reason = (submission or Submission(round_id=obj.round_id, school_id=obj.school_id)).lock_reason
             messages.error(request, locked_message(reason))
             raise PermissionDenied(locked_message(reason))
         super().save_model(request, obj, form, change)

@@ -205,8 +205,7 @@ def _recheck(submission, school, round, counts=None):
 def _submission_locked(school, round):
     """Why the school's data of the round is locked ('' when it is not): Submission.lock_reason
     decides; a school without a submission yet is asked through an unsaved draft."""
-    submission = Submission.objects.filter(school=school, round=round).first()
-    return (submission or Submission(school=school, round=round)).lock_reason
+    return Submission.lock_reason_of(school, round)
 
 
 def _lock_submission(school, round):
