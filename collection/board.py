@@ -24,7 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from edinfo import access, thai
+from edinfo import access, downloads, thai
 from edinfo.db import thai_order
 from schools.models import AreaOffice, Cluster, District, Membership, School
 from students.exporting import neutralise
@@ -304,9 +304,8 @@ def board_export(request, round_id):
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    filename = f"board-{round_.code}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    name = downloads.filename("สถานะการส่งข้อมูล", downloads.round_label(round_), extension="xlsx")
+    return downloads.attach(response, name, fallback=f"board-{round_.code}.xlsx")
 
 
 @access.require_roles(*OFFICE)

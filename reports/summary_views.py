@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from collection.models import Round
-from edinfo import access
+from edinfo import access, downloads
 
 from . import charts, pdf, publishing, summary
 from .models import Publication
@@ -56,8 +56,8 @@ def summary_pdf(request):
     context = {**_summary_context(round_), "font_css": pdf.font_css()}
     document = pdf.html_to_pdf(render(request, "reports/summary_pdf.html", context).content.decode())
     response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="summary-{round_.code}.pdf"'
-    return response
+    name = downloads.filename("สรุปสำหรับผู้บริหาร", downloads.round_label(round_), extension="pdf")
+    return downloads.attach(response, name, fallback=f"summary-{round_.code}.pdf")
 
 
 @access.require_roles(access.OFFICER)
@@ -143,7 +143,7 @@ def provincial_xlsx(request):
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="provincial-{round_.code}.xlsx"'
-    return response
+    name = downloads.filename("ฐานข้อมูลกลางจังหวัด", downloads.round_label(round_), extension="xlsx")
+    return downloads.attach(response, name, fallback=f"provincial-{round_.code}.xlsx")
 
 

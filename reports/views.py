@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from collection.models import Round
-from edinfo import access, thai
+from edinfo import access, downloads, thai
 from schools.models import Cluster, District
 
 from . import catalogue, charts, selectors
@@ -127,19 +127,21 @@ def report(request, name):
     result = catalogue.build(name, round, group_by=group_by or None, **filters)
     digits = "th" if request.GET.get("digits") == "th" else ""
     fmt = request.GET.get("format", "html")
-    filename = f"report-{name}-{round.code}"
+    if fmt in ("pdf", "xlsx"):
+        # <Thai title>[-<school code>]-2569-10พย.pdf: the catalogue's title, then the round.
+        school = str(filters.get("school", ""))
+        name = downloads.filename(entry.title, school, downloads.round_label(round), extension=fmt)
+        fallback = downloads.filename("report", entry.name, school, round.code, extension=fmt)
     if fmt == "pdf":
         from .pdf import report_pdf
 
         response = HttpResponse(report_pdf(result, digits=digits), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-        return response
+        return downloads.attach(response, name, fallback=fallback)
     if fmt == "xlsx":
         from .xlsx import XLSX_TYPE, report_xlsx
 
         response = HttpResponse(report_xlsx(result), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
+        return downloads.attach(response, name, fallback=fallback)
     query = request.GET.copy()
     query.pop("format", None)
     query["round"] = round.pk

@@ -4,7 +4,7 @@ from io import BytesIO
 
 from django.conf import settings
 
-from edinfo import thai
+from edinfo import downloads, thai
 from students.exporting import neutralise
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,7 +20,7 @@ def report_workbook(report):
 
     book = Workbook()
     sheet = book.active
-    sheet.title = report.name[:31]
+    sheet.title = downloads.sheet_title(report.title)
     bold = Font(bold=True)
     sheet.append([settings.EDINFO_OFFICE_NAME])
     sheet.append([report.title])

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from edinfo import downloads
 from edinfo.thai import BE_OFFSET
 from schools.levels import LEVELS, SHORT_TH
 
@@ -130,7 +131,8 @@ def _rows(records, census_day):
 def export_xlsx(records, *, census_day=None):
     """The records as a DMC-layout workbook (row 1 timestamp, row 2 headers, one student a row)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Sheet1")
+    # DMC's own export calls its sheet "Sheet1"; ours says what it holds (the importer reads both).
+    sheet = workbook.create_sheet("นักเรียน")
     text_columns = {i for i, (_h, field) in enumerate(layout.DMC_COLUMNS) if field in TEXT_FIELDS}
     for index, width in ((1, 10), (2, 24), (3, 17), (9, 14), (10, 16)):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -170,9 +172,15 @@ def export_csv(records, *, census_day=None):
 
 
 def export_filename(round_, school=None, extension="xlsx"):
-    """2569-nov10-64010001-student.xlsx, after DMC's "<year>-<round>-student.xlsx"."""
+    """นักเรียน-64010001-2569-10พย.xlsx (the whole district: นักเรียน-ทั้งเขต-2569-10พย.xlsx)."""
+    who = school.smis_code if school else "ทั้งเขต"
+    return downloads.filename("นักเรียน", who, downloads.round_label(round_), extension=extension)
+
+
+def export_fallback_filename(round_, school=None, extension="xlsx"):
+    """The same file's ASCII name, for clients that cannot read a Thai one."""
     who = school.smis_code if school else "district"
-    return f"{round_.code}-{who}-student.{extension}"
+    return f"students-{who}-{round_.code}.{extension}"
 
 
 # --- the blank import template -------------------------------------------------------------------

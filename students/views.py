@@ -10,7 +10,6 @@ and every opening or export of personal data is written to the access log.
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from collection.models import Round, Submission
-from edinfo import access
+from edinfo import access, downloads
 from edinfo.db import thai_order
 from edinfo.models import AccessLog
 from edinfo.templatetags.thai import thdate
@@ -128,10 +127,8 @@ def _context(request, school, round_, **extra):
     }
 
 
-def _download(content, filename, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+def _download(content, filename, content_type, fallback):
+    return downloads.attach(HttpResponse(content, content_type=content_type), filename, fallback=fallback)
 
 
 def _problem_rows(problems):
@@ -335,7 +332,8 @@ def problems(request, smis_code):
 @access.school_view
 def template_download(request, smis_code):
     _school(request, smis_code)
-    return _download(exporting.template_xlsx(), exporting.template_filename(), XLSX)
+    name = exporting.template_filename()
+    return _download(exporting.template_xlsx(), name, XLSX, fallback=name.replace("แบบฟอร์มนักเรียน", "student-template"))
 
 
 @access.school_view
@@ -356,7 +354,8 @@ def _export(request, records, round_, school, extension):
     filename = exporting.export_filename(round_, school, extension)
     who = school.smis_code if school else "district"
     AccessLog.record(request, AccessLog.Action.EXPORT, f"{filename}: {records.count()} student records ({who})")
-    return _download(content, filename, content_type)
+    return _download(content, filename, content_type,
+                     fallback=exporting.export_fallback_filename(round_, school, extension))
 
 
 # --- import: upload → preview → confirm ---------------------------------------------------------

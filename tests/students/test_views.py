@@ -585,7 +585,8 @@ def test_demo_students_are_valid_spread_and_idempotent(db):
 
 
 def test_export_filename_names_round_and_school(school, round_):
-    assert exporting.export_filename(round_, school, "csv") == "2569-nov10-64010001-student.csv"
+    assert exporting.export_filename(round_, school, "csv") == "นักเรียน-64010001-2569-10พย.csv"
+    assert exporting.export_filename(round_, None, "xlsx") == "นักเรียน-ทั้งเขต-2569-10พย.xlsx"
 
 
 def test_record_pages_without_an_id_go_to_the_list_and_a_bad_id_is_404(as_user, staff, school, round_):
