@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoundQuerySet(models.QuerySet):
@@ -30,9 +31,11 @@ class Round(models.Model):
         OTHER = "other", _("Other")
 
     class State(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        # A round's own words (open for data / closed for data): "open"/"closed" alone are a
+        # school's state (เปิดทำการ/ปิดทำการ), and the two must never read alike.
+        PLANNED = "planned", pgettext_lazy("round state", "Planned")
+        OPEN = "open", pgettext_lazy("round state", "Open")
+        CLOSED = "closed", pgettext_lazy("round state", "Closed")
 
     academic_year = models.PositiveIntegerField(_("academic year (BE)"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)

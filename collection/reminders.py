@@ -172,6 +172,33 @@ def next_step(submission, roles):
     return _("Waiting for the school's data staff to enter the data and confirm it.")
 
 
+def checklist_heading(submission, today=None):
+    """The heading over a school's checklist, true on the day it is read: before the deadline,
+    on the day, so many days after it, done, the round not open yet, or closed for data."""
+    round = submission.round
+    if submission.status == S.ACKNOWLEDGED:
+        return _("Done: the office has acknowledged the data")
+    if submission.status == S.CERTIFIED:
+        return _("Done: the director has certified the data")
+    if round.state == round.State.PLANNED:
+        if round.opens_on:
+            return _("The round is not open for data yet (it opens on %(day)s): to do once it opens") % {
+                "day": thai.format_date(round.opens_on)}
+        return _("The round is not open for data yet: to do once it opens")
+    if round.is_closed and submission.reopened_at is None:
+        return _("The round is closed for data: nothing more can be sent unless the office reopens it")
+    days = round.days_left(today)
+    if days is None:
+        return _("Still to do")
+    if days > 0:
+        return ngettext("Still to do before the deadline (%(days)d day left)",
+                        "Still to do before the deadline (%(days)d days left)", days) % {"days": days}
+    if days == 0:
+        return _("Still to do: the deadline is today")
+    return ngettext("Still to do: %(days)d day past the deadline",
+                    "Still to do: %(days)d days past the deadline", -days) % {"days": -days}
+
+
 # --- reminders ----------------------------------------------------------------------------------
 
 

@@ -306,6 +306,7 @@ def submission_page(request, round_id, smis_code):
         "submission": submission,
         "countdown": reminders.countdown(round_),
         "next_step": reminders.next_step(submission, roles),
+        "checklist_heading": reminders.checklist_heading(submission),
         "returned": reminders.last_return(submission) if submission.status == Submission.Status.RETURNED else None,
         "by_grade": by_grade,
         "records": records,

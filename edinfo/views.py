@@ -66,6 +66,7 @@ def _collection_card(round_, school, submission, role, records):
         "submission": submission,
         "countdown": reminders.countdown(round_),
         "next_step": reminders.next_step(submission, {role} if role else set()),
+        "heading": reminders.checklist_heading(submission),
         "steps": reminders.todo(submission, role, records=records) if role else [],
         "url": reverse("collection:submission", kwargs={"round_id": round_.pk, "smis_code": school.smis_code}),
     }
