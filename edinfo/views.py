@@ -12,7 +12,7 @@ from collection import reminders
 from collection.models import Round, Submission
 from edinfo import access
 from schools.models import School
-from schools.selectors import district_overview, registry_gaps
+from schools.selectors import district_overview, registry_gap_rows
 from students.models import StudentRecord
 
 
@@ -21,7 +21,7 @@ def home(request):
     """One home page, routed by role: office roles see the district, school users their school."""
     roles = access.roles_of(request.user)
     if access.OFFICER in roles:
-        return render(request, "edinfo/home_officer.html", {"overview": district_overview(), "gaps": registry_gaps()})
+        return render(request, "edinfo/home_officer.html", {"overview": district_overview(), "gaps": registry_gap_rows()})
     if access.EXECUTIVE in roles:
         return render(request, "edinfo/home_executive.html", {"overview": district_overview()})
     schools = School.objects.visible_to(request.user).with_related().prefetch_related("memberships")

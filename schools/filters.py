@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import levels
 from .models import Cluster, District, School, SizeCategory
-from .selectors import size_filter
+from .selectors import REGISTRY_GAPS, missing_filter, size_filter
 
 
 class SchoolFilter(django_filters.FilterSet):
@@ -27,9 +27,16 @@ class SchoolFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
 
+    missing = django_filters.ChoiceFilter(
+        label=_("Missing from the registry"),
+        method="filter_missing",
+        choices=[(gap, label) for gap, (label, _q) in REGISTRY_GAPS.items()],
+        empty_label=_("All"),
+    )
+
     class Meta:
         model = School
-        fields = ["q", "district", "cluster", "size", "level", "status"]
+        fields = ["q", "district", "cluster", "size", "level", "status", "missing"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +54,9 @@ class SchoolFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(is_open=(value == "open"))
+
+    def filter_missing(self, queryset, name, value):
+        return queryset.filter(missing_filter(value))
 
     def filter_size(self, queryset, name, value):
         category = SizeCategory.objects.filter(code=value).first()

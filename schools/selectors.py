@@ -1,6 +1,7 @@
 """Reads about schools: the numbers pages show, computed in SQL."""
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from .models import School, SizeCategory
 
@@ -49,13 +50,29 @@ def district_overview(schools=None):
     }
 
 
+# What an open school's registry entry may lack: one definition for the officer's home page (the
+# counts) and the school list's "missing" filter (the schools), so a count and its list agree.
+REGISTRY_GAPS = {
+    "location": (_("Schools without a map location"), Q(latitude__isnull=True)),
+    "cluster": (_("Schools without a network cluster"), Q(cluster__isnull=True)),
+    "subdistrict": (_("Schools without a subdistrict"), Q(subdistrict__isnull=True)),
+    "levels": (_("Schools without levels offered"), Q(lowest_level="")),
+    "contact": (_("Schools without a telephone or email"), Q(phone="") & Q(email="")),
+}
+
+
+def missing_filter(gap):
+    """The schools lacking `gap` (a REGISTRY_GAPS key): open schools only, as the counts are."""
+    return Q(is_open=True) & REGISTRY_GAPS[gap][1]
+
+
 def registry_gaps(schools=None):
-    """Open schools whose registry entry lacks something the office needs."""
+    """Open schools whose registry entry lacks something the office needs: {"no_<gap>": count}."""
     schools = (School.objects.all() if schools is None else schools).filter(is_open=True)
-    return schools.aggregate(
-        no_location=Count("pk", filter=Q(latitude__isnull=True)),
-        no_cluster=Count("pk", filter=Q(cluster__isnull=True)),
-        no_subdistrict=Count("pk", filter=Q(subdistrict__isnull=True)),
-        no_levels=Count("pk", filter=Q(lowest_level="")),
-        no_contact=Count("pk", filter=Q(phone="") & Q(email="")),
-    )
+    return schools.aggregate(**{f"no_{gap}": Count("pk", filter=q) for gap, (_label, q) in REGISTRY_GAPS.items()})
+
+
+def registry_gap_rows(schools=None):
+    """[{gap, label, count}] in REGISTRY_GAPS order, for a list that links each to its schools."""
+    counts = registry_gaps(schools)
+    return [{"gap": gap, "label": label, "count": counts[f"no_{gap}"]} for gap, (label, _q) in REGISTRY_GAPS.items()]
