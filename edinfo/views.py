@@ -11,6 +11,7 @@ from django.views.i18n import set_language
 from collection import reminders
 from collection.models import Round, Submission
 from edinfo import access
+from reports import summary
 from schools.models import School
 from schools.selectors import district_overview, registry_gap_rows
 from students.models import StudentRecord
@@ -23,7 +24,8 @@ def home(request):
     if access.OFFICER in roles:
         return render(request, "edinfo/home_officer.html", {"overview": district_overview(), "gaps": registry_gap_rows()})
     if access.EXECUTIVE in roles:
-        return render(request, "edinfo/home_executive.html", {"overview": district_overview()})
+        return render(request, "edinfo/home_executive.html",
+                      {"overview": district_overview(), "certified": _certified_figure(Round.objects.current())})
     schools = School.objects.visible_to(request.user).with_related().prefetch_related("memberships")
     round_ = Round.objects.current()
     submissions, records = {}, {}
@@ -53,6 +55,14 @@ def home(request):
             "returned_elsewhere": elsewhere.get(school.pk, []),
         })
     return render(request, "edinfo/home_school.html", {"cards": cards})
+
+
+def _certified_figure(round_):
+    """The current round's certified student count and the coverage line the summary prints, so the
+    executive reads both figures, each with what it counts, on one page."""
+    if round_ is None:
+        return None
+    return {"round": round_, "students": summary.official_records(round_).count(), "coverage": summary.coverage(round_)}
 
 
 def _collection_card(round_, school, submission, role, records):

@@ -6,7 +6,7 @@ acknowledged (DESIGN §4), is counted in SQL, and never carries a person's row.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from collection.models import Round, Submission
 from collection.selectors import state_counts
@@ -127,6 +127,9 @@ class Summary:
     progress: dict
     changes: dict
     totals: dict = field(default_factory=dict)
+    # The school registry's total (every open school's latest count, certified or not): what the
+    # home pages show, named here so the summary can say why its own figure differs.
+    registry_students: int = 0
 
 
 def executive_summary(round_):
@@ -142,6 +145,7 @@ def executive_summary(round_):
         small=bands[0]["count"] if bands else 0, bands=bands, progress=progress(round_),
         changes=changes(round_, counts),
         totals={"M": sum(g["M"] for g in grades), "F": sum(g["F"] for g in grades), "total": students},
+        registry_students=School.objects.filter(is_open=True).aggregate(n=Sum("student_count"))["n"] or 0,
     )
 
 
