@@ -79,9 +79,10 @@ def changes(round_, current_counts, limit=CHANGES_LIMIT):
         return {"previous": None, "gains": [], "losses": []}
     before = school_counts(previous)
     common = set(before) & set(current_counts)
-    names = dict(School.objects.filter(pk__in=common).values_list("pk", "name"))
+    names = {pk: (name, code) for pk, name, code in
+             School.objects.filter(pk__in=common).values_list("pk", "name", "smis_code")}
     diffs = [
-        {"school": names[pk], "before": before[pk], "after": current_counts[pk], "change": current_counts[pk] - before[pk]}
+        {"school": names[pk][0], "code": names[pk][1], "before": before[pk], "after": current_counts[pk], "change": current_counts[pk] - before[pk]}
         for pk in common
     ]
     gains = sorted((d for d in diffs if d["change"] > 0), key=lambda d: (-d["change"], d["school"]))[:limit]

@@ -2,6 +2,7 @@
 
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -33,6 +34,7 @@ def _summary_context(round_):
         "size_chart": charts.bar_chart(((b["label"], b["count"]) for b in data.bands), width=420),
         "publication": publishing.live_publication(round_.pk),
         "can_publish_data": summary.has_official_data(round_),
+        "office_name": settings.EDINFO_OFFICE_NAME,
     }
 
 

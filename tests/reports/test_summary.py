@@ -1,5 +1,7 @@
 """The executive summary: certified figures only, for office roles, and never a person."""
 
+import unicodedata
+
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,8 +40,9 @@ def test_figures_count_only_certified_schools_and_studying_students(nov):
 def test_largest_changes_since_the_previous_round(nov, school, other_school):
     changes = summary.executive_summary(nov).changes
     assert changes["previous"].kind == "jun10"
-    assert changes["gains"] == [{"school": school.name, "before": 2, "after": 6, "change": 4}]
-    assert changes["losses"] == [{"school": other_school.name, "before": 9, "after": 7, "change": -2}]
+    assert changes["gains"] == [{"school": school.name, "code": "64010001", "before": 2, "after": 6, "change": 4}]
+    assert changes["losses"] == [
+        {"school": other_school.name, "code": "64010002", "before": 9, "after": 7, "change": -2}]
 
 
 @pytest.mark.parametrize("role", ["executive", "officer", "admin_user"])
@@ -109,3 +112,22 @@ def test_summary_queries_do_not_grow_with_schools(as_user, executive, nov, djang
     client.get(reverse("summary:page"), {"round": nov.pk})  # warm the session and the user
     with django_assert_max_num_queries(30):
         assert client.get(reverse("summary:page"), {"round": nov.pk}).status_code == 200
+
+
+def test_the_pdf_carries_the_office_header_page_numbers_and_school_codes(as_user, executive, nov, settings):
+    from .test_renderings import pdf_text
+
+    settings.EDINFO_OFFICE_NAME = "สพป.ทดสอบ เขต 9"
+    response = as_user(executive).get(reverse("summary:pdf"), {"round": nov.pk})
+    text = pdf_text(response.content)
+    pages = [page for page in text.split("\f") if page.strip()]
+    first = " ".join(pages[0].split())
+    normal = unicodedata.normalize
+    for expected in ("สพป.ทดสอบ เขต 9", "สรุปสำหรับผู้บริหาร · 10 พฤศจิกายน 2569", "ข้อมูล ณ วันที่ 10 พฤศจิกายน 2569",
+                     "ข้อมูลจากโรงเรียนที่รับรองแล้ว 2 แห่ง จากทั้งหมด 3 แห่ง"):
+        assert normal("NFKD", expected) in first, expected
+    for number, page in enumerate(pages, start=1):
+        assert f"หน้า {number}/{len(pages)}" in page
+    flat = " ".join(text.split())
+    assert normal("NFKD", "บ้านทดสอบ (64010001)") in flat
+    assert normal("NFKD", "บ้านคนอื่น (64010002)") in flat
