@@ -9,7 +9,7 @@ PORT ?= 8000
 # Passed to pytest, e.g. `make test PYTEST_ARGS="-k import"`.
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint messages bench bench-board bench-import bench-reports bench-mapping clean
+.PHONY: install run test test-fast lint messages bench bench-smoke bench-board bench-import bench-reports bench-mapping clean
 
 install: $(STAMP)
 
@@ -43,6 +43,16 @@ messages: install
 	$(PY) manage.py compilemessages_py
 
 bench: bench-board bench-import bench-reports bench-mapping
+
+# Every benchmark at a small size (a few hundred rows or schools, one run each), so a change that breaks
+# one fails CI (.ci/run calls this) instead of rotting until someone measures. Figures from this run mean
+# nothing; the full-size runs above are the measurements. PostgreSQL (DATABASE_URL or the local server).
+SMOKE_DB ?= postgres://postgres@127.0.0.1:5432/postgres
+bench-smoke: install
+	DATABASE_URL=$(SMOKE_DB) BENCH_ROWS=300 BENCH_IE_ROWS=50 BENCH_REPEAT=1 $(PY) bench/bench_import.py
+	DATABASE_URL=$(SMOKE_DB) BENCH_SCHOOLS=300 BENCH_RUNS=1 $(PY) bench/bench_board.py
+	DATABASE_URL=$(SMOKE_DB) BENCH_SCHOOLS=300 BENCH_STUDENTS=5000 BENCH_RUNS=1 $(PY) bench/bench_reports.py
+	DATABASE_URL=$(SMOKE_DB) BENCH_SCHOOLS=300 BENCH_RUNS=1 BENCH_SAMPLE=30 $(PY) bench/bench_mapping.py
 
 # Student import speed (bench/README.md). COPY needs PostgreSQL: DATABASE_URL=postgres://… make bench-import
 bench-import: install

@@ -245,12 +245,10 @@ def run(postgres):
     load_geography(province_codes=["64"])
     school = School.objects.create(smis_code="64019999", obec_code="1064019999", name="บ้านทดสอบความเร็ว",
                                    lowest_level="K1", highest_level="P6")
-    rounds = [Round.objects.create(academic_year=2569, kind=Round.Kind.OTHER, census_day=datetime.date(2026, 11, 10),
-                                   name="bench"),
-              Round.objects.create(academic_year=2569, kind=Round.Kind.OTHER, census_day=datetime.date(2026, 11, 11),
-                                   name="bench copy"),
-              Round.objects.create(academic_year=2569, kind=Round.Kind.OTHER, census_day=datetime.date(2026, 11, 12),
-                                   name="bench import-export")]
+    # Open rounds: a planned (not yet opened) round accepts nothing from schools by any path.
+    rounds = [Round.objects.create(academic_year=2569, kind=Round.Kind.OTHER, census_day=datetime.date(2026, 11, 10 + n),
+                                   name=name, state=Round.State.OPEN)
+              for n, name in enumerate(["bench", "bench copy", "bench import-export"])]
     user = User.objects.create(username="bench")
     places = [(s.name_th, s.district.name_th, s.district.province.name_th)
               for s in Subdistrict.objects.select_related("district__province").order_by("code")[:40]]
@@ -267,7 +265,7 @@ def run(postgres):
 
     preview, preview_s = timed("preview", lambda: services.import_preview(
         school=school, round=rounds[0], data=data, filename="bench.xlsx"))
-    assert preview.can_commit and preview.new == ROWS, preview.summary
+    assert preview.can_commit and preview.new == ROWS, (preview.summary, [str(p) for p in preview.errors[:5]])
     # The submission's recheck (collection.services, run inside import_commit so the board's cached
     # counts follow the data) re-reads and re-checks the stored rows; it is timed apart as well.
     recheck = {"seconds": 0.0}

@@ -31,13 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import bench_database, finish  # noqa: E402 – bench/ is on the path when run as a script
+from common import bench_database, finish, schools_csv  # noqa: E402 – bench/ is on the path when run as a script
 
 BENCH_DB = "edinfo_bench_reports"
 STUDENTS = int(os.environ.get("BENCH_STUDENTS", "6500000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"
-SCHOOLS_CSV = ROOT.parent / "shared" / "reference-data" / "obec-schools-2022" / "obec_schools_2022-09.csv"
 TARGETS = {"nation": 3.0, "district": 0.15, "pdf": 3.0}
 DISTRICT_SCHOOLS = 130
 
@@ -74,12 +73,13 @@ def load_schools():
 
     from schools.models import School
 
-    if not SCHOOLS_CSV.exists():
-        sys.exit(f"{SCHOOLS_CSV} is missing: this bench needs the real OBEC school list")
+    csv = schools_csv()
+    if not csv:
+        sys.exit("the OBEC school list (../shared/reference-data/obec-schools-2022) is missing: this bench needs it")
     started = time.perf_counter()
     with open(os.devnull, "w") as quiet:
-        call_command("import_schools", str(SCHOOLS_CSV), "--commit", stdout=quiet)
-    print(f"schools: {School.objects.count():,} from {SCHOOLS_CSV.name} ({time.perf_counter() - started:.1f} s)")
+        call_command("import_schools", str(csv), "--commit", stdout=quiet)
+    print(f"schools: {School.objects.count():,} from {csv.name} ({time.perf_counter() - started:.1f} s)")
 
 
 def place_schools():

@@ -1,6 +1,9 @@
 """What the benchmarks share: a PostgreSQL database of their own, made and dropped around a run."""
 
+import atexit
 import os
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -36,3 +39,27 @@ def finish(keep, name, drop):
 
     connections.close_all()
     drop()
+
+
+# The reference data sits beside the project (../shared), as on every developer machine and in CI.
+SCHOOLS_CSV = (Path(__file__).resolve().parent.parent.parent / "shared" / "reference-data" / "obec-schools-2022"
+               / "obec_schools_2022-09.csv")
+
+
+def schools_csv():
+    """The real OBEC school list, or — with BENCH_SCHOOLS=N (the smoke run CI makes) — a temporary copy
+    holding N of its rows spread evenly over the country, so the same import path runs at a small size.
+    Returns None when the reference file is missing."""
+    if not SCHOOLS_CSV.exists():
+        return None
+    limit = int(os.environ.get("BENCH_SCHOOLS", "0"))
+    if not limit:
+        return SCHOOLS_CSV
+    with open(SCHOOLS_CSV, encoding="utf-8-sig", newline="") as source:
+        header, *rows = source.readlines()
+    step = max(1, len(rows) // limit)
+    sample = tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False)
+    with sample:
+        sample.writelines([header, *rows[::step][:limit]])
+    atexit.register(os.unlink, sample.name)
+    return Path(sample.name)

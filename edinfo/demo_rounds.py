@@ -17,6 +17,7 @@ from collection.models import Round, Submission, SubmissionEvent
 from collection.services import round_recheck
 from collection.workflow import Action
 from edinfo.models import User
+from edinfo.thai import format_date
 from schools.models import Membership
 from students.models import StudentRecord
 
@@ -38,11 +39,28 @@ def _at(day, hour, rng):
     return timezone.make_aware(moment)
 
 
-def ensure_rounds():
+# The open round's deadline lies this many days after the day the demo is built, so a newcomer
+# sees a countdown and a realistic mix on the board, not a district where everyone is overdue.
+DAYS_TO_DEADLINE = 5
+# ... and it opened long enough ago for the schools' demo threads to have happened.
+DAYS_OPEN_BEFORE = 26
+
+
+def november_dates(today=None):
+    """(opens_on, closes_on) of the demo's open round, relative to the day the demo is built: open since
+    26 Oct 2569 (or DAYS_OPEN_BEFORE days ago, whichever is earlier), due DAYS_TO_DEADLINE days from today."""
+    today = today or timezone.localdate()
+    opens_on = min(datetime.date(2026, 10, 26), today - datetime.timedelta(days=DAYS_OPEN_BEFORE))
+    return opens_on, today + datetime.timedelta(days=DAYS_TO_DEADLINE)
+
+
+def ensure_rounds(today=None):
     nov = demo_students.ensure_rounds()
+    opens_on, closes_on = november_dates(today)
     Round.objects.filter(pk=nov.pk).update(
-        opens_on=datetime.date(2026, 10, 26), closes_on=datetime.date(2026, 11, 30), state=Round.State.OPEN,
-        notes="ข้อมูลนักเรียนรายบุคคล ณ วันที่ 10 พฤศจิกายน 2569 (ภาคเรียนที่ 2) ส่งภายในวันที่ 30 พ.ย. 2569",
+        opens_on=opens_on, closes_on=closes_on, state=Round.State.OPEN,
+        notes="ข้อมูลนักเรียนรายบุคคล ณ วันที่ 10 พฤศจิกายน 2569 (ภาคเรียนที่ 2) ส่งภายในวันที่ "
+        + format_date(closes_on),
     )
     june, _ = Round.objects.update_or_create(
         academic_year=2569, kind=Round.Kind.JUNE, census_day=datetime.date(2026, 6, 10),
