@@ -191,8 +191,7 @@ def checklist_heading(submission, today=None):
     if days is None:
         return _("Still to do")
     if days > 0:
-        return ngettext("Still to do before the deadline (%(days)d day left)",
-                        "Still to do before the deadline (%(days)d days left)", days) % {"days": days}
+        return _("Still to do before the deadline")  # the countdown beside it says how many days
     if days == 0:
         return _("Still to do: the deadline is today")
     return ngettext("Still to do: %(days)d day past the deadline",
