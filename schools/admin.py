@@ -1,6 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
+from django.utils import translation
+from import_export.admin import ImportExportModelAdmin as BaseImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from edinfo import downloads
 
 from .models import (
     AreaOffice,
@@ -14,6 +18,17 @@ from .models import (
     Subdistrict,
 )
 from .resources import EnrolmentYearResource, SchoolResource
+
+
+class ImportExportModelAdmin(BaseImportExportModelAdmin):
+    """django-import-export, with the exported workbook's sheet named in Thai after the table
+    ("โรงเรียน"), not "Tablib Dataset": the file goes to people who read Thai, whatever the admin's language."""
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        with translation.override(settings.LANGUAGE_CODE):
+            data.title = downloads.sheet_title(self.model._meta.verbose_name_plural)
+        return data
 
 
 @admin.register(School)

@@ -53,3 +53,29 @@ def test_access_log_cannot_be_edited_in_the_admin(as_user, admin_user):
     entry.refresh_from_db()
     assert entry.what == "record 1"
     assert response.status_code in (403, 200)
+
+
+@pytest.mark.parametrize("model, fields, sheet", [
+    ("school", _all_fields, "โรงเรียน"),
+    ("cluster", None, "กลุ่มเครือข่ายสถานศึกษา"),
+])
+def test_workbooks_exported_from_the_admin_name_their_sheet_in_thai(as_user, admin_user, school, model, fields, sheet):
+    import io
+
+    import openpyxl
+    from django.contrib.admin.sites import site
+
+    from schools.models import Cluster, School
+
+    model_admin = site._registry[{"school": School, "cluster": Cluster}[model]]
+    xlsx = next(i for i, f in enumerate(model_admin.get_export_formats()) if f().get_title() == "xlsx")
+    pk = school.pk if model == "school" else school.cluster_id
+    data = {"format": str(xlsx), "resource": "0", "export_items": [pk]}
+    if fields:
+        data.update(fields())
+    else:
+        resource = model_admin.get_export_resource_classes(None)[0]
+        data.update({f"{resource.__name__.lower()}_{name}": "on" for name in resource().fields})
+    response = as_user(admin_user).post(reverse(f"admin:schools_{model}_export"), data)
+    assert response.status_code == 200, response.content[:500]
+    assert openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames == [sheet]
