@@ -90,9 +90,10 @@ class Report:
     @property
     def coverage_line(self):
         if self.provisional:
+            # The same words as the home pages' "all records" figures: every school, not yet certified.
             return (
-                f"ข้อมูลเบื้องต้น (ยังไม่รับรองทั้งหมด): รวมข้อมูลทุกโรงเรียน {self.schools_covered} "
-                f"จาก {self.schools_total} โรงเรียนที่มีข้อมูล"
+                f"ข้อมูลเบื้องต้น: นักเรียนทุกโรงเรียนที่มีข้อมูล {self.schools_covered:,} แห่ง "
+                f"จาก {self.schools_total:,} แห่ง (รวมข้อมูลที่ยังไม่รับรอง)"
             )
         return f"ข้อมูลจากโรงเรียนที่รับรองแล้ว {self.schools_covered:,} แห่ง จากทั้งหมด {self.schools_total:,} แห่ง"
 

@@ -57,3 +57,9 @@ def test_the_board_and_a_report_say_what_they_count(as_user, officer, nov):
     assert "นักเรียนทุกโรงเรียนที่แสดง (รวมข้อมูลที่ยังไม่รับรอง)" in board
     report = client.get(reverse("reports:report", args=["students"]), {"round": nov.pk}).content.decode()
     assert text_of(report, "coverage") == COVERAGE
+
+
+def test_a_provisional_report_says_it_counts_uncertified_data(as_user, officer, nov):
+    body = as_user(officer).get(reverse("reports:report", args=["students"]),
+                                {"round": nov.pk, "provisional": "1"}).content.decode()
+    assert text_of(body, "coverage") == "ข้อมูลเบื้องต้น: นักเรียนทุกโรงเรียนที่มีข้อมูล 3 แห่ง จาก 3 แห่ง (รวมข้อมูลที่ยังไม่รับรอง)"

@@ -99,7 +99,7 @@ def test_provisional_counts_draft_schools_and_says_so(world):
     assert report.totals == ["รวมทั้งสิ้น", 13, 6, 19]
     assert report.provisional
     assert (report.schools_covered, report.schools_total) == (3, 4)
-    assert "ข้อมูลเบื้องต้น" in report.coverage_line and "3 จาก 4" in report.coverage_line
+    assert "ข้อมูลเบื้องต้น" in report.coverage_line and "3 แห่ง จาก 4 แห่ง (รวมข้อมูลที่ยังไม่รับรอง)" in report.coverage_line
 
 
 @pytest.mark.parametrize("group_by,expected", [
