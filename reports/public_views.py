@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from edinfo import access
+from edinfo.thai import to_arabic_digits
 
 from .models import Publication
 from .publishing import live_publication
@@ -59,11 +60,44 @@ def index(request):
     return render(request, "reports/public_index.html", {"publications": publications})
 
 
+def _folded(text):
+    """Text as a search compares it: Thai digits as Arabic, no spaces, lower case."""
+    return "".join(to_arabic_digits(text).split()).lower()
+
+
+def find_schools(schools, query="", amphoe=""):
+    """The published schools whose name holds the query, or whose SMIS (8 digits) or OBEC (10 digits) code
+    begins with it; "โรงเรียน" typed before a name is ignored (the register keeps names without it)."""
+    wanted = _folded(query)
+    if wanted.startswith("โรงเรียน"):
+        wanted = wanted[len("โรงเรียน"):]
+    found = []
+    for school in schools:
+        if amphoe and school["amphoe"] != amphoe:
+            continue
+        if wanted and not (
+            wanted in _folded(school["name"])
+            or str(school["smis_code"]).startswith(wanted)
+            or str(school["obec_code"]).startswith(wanted)
+        ):
+            continue
+        found.append(school)
+    return found
+
+
 @access.public
 def round_page(request, published_round_id):
     publication = _publication(published_round_id)
+    snap = publication.snapshot
+    query = request.GET.get("q", "").strip()[:100]
+    amphoe = request.GET.get("amphoe", "").strip()[:100]
+    amphoes = sorted({school["amphoe"] for school in snap["schools"] if school["amphoe"]})
+    if amphoe not in amphoes:
+        amphoe = ""
     return render(request, "reports/public_round.html", {
-        "publication": publication, "snap": publication.snapshot, "suppress_below": SUPPRESS_BELOW,
+        "publication": publication, "snap": snap, "suppress_below": SUPPRESS_BELOW,
+        "query": query, "amphoe": amphoe, "amphoes": amphoes, "searching": bool(query or amphoe),
+        "schools": find_schools(snap["schools"], query, amphoe),
     })
 
 

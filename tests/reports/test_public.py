@@ -89,3 +89,37 @@ def test_never_a_person_in_public_pages_or_files(client, published):
 
 def test_unknown_round_is_404(client, published):
     assert client.get(reverse("public:round", args=[published.pk + 1000])).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["ทดสอบ", "โรงเรียนบ้านทดสอบ", "6401000", "๖๔๐๑๐๐๐๑", "1064010001", " บ้าน ทดสอบ "])
+def test_the_public_finds_a_school_by_name_or_code(client, published, school, other_school, query):
+    body = client.get(reverse("public:round", args=[published.pk]), {"q": query}).content.decode()
+    table = body.split('data-testid="schools"')[1]
+    assert school.name in table
+    if query not in ("6401000",):
+        assert other_school.name not in table
+    assert "พบ" in body.split('data-testid="search-result"')[1][:200]
+
+
+def test_a_search_without_a_match_says_so_and_shows_no_table(client, published):
+    body = client.get(reverse("public:round", args=[published.pk]), {"q": "ไม่มีชื่อนี้"}).content.decode()
+    result = body.split('data-testid="search-result"')[1].split("</p>")[0]
+    assert "ไม่พบโรงเรียนที่ตรงกับ “ไม่มีชื่อนี้”" in result
+    assert 'data-testid="schools"' not in body
+
+
+def test_the_amphoe_filter_keeps_only_its_schools(client, published, school, other_school):
+    page = client.get(reverse("public:round", args=[published.pk]), {"amphoe": "เมืองสุโขทัย"})
+    table = page.content.decode().split('data-testid="schools"')[1]
+    assert other_school.name in table
+    unknown = client.get(reverse("public:round", args=[published.pk]), {"amphoe": "<script>"})
+    assert unknown.status_code == 200 and "<script>" not in unknown.content.decode().split("<main")[1]
+
+
+def test_the_login_page_opens_the_public_door(client, published):
+    html = client.get(reverse("login")).content.decode()
+    door = html.split('data-testid="public-door"')[1].split("</section>")[0]
+    assert "ข้อมูลสำหรับประชาชน" in door and reverse("public:index") in door
+    assert 'data-testid="nav-public"' in html
+    index = client.get(reverse("public:index")).content.decode()
+    assert reverse("public:round", args=[published.pk]) in index
