@@ -45,6 +45,10 @@ class RoundAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         _save_changed_fields(obj, form, change)
 
+    @admin.display(description=gettext_lazy("code"))
+    def code(self, obj):
+        return obj.code
+
     @admin.action(description=gettext_lazy("Run the checks again over every submission of the round"),
                   permissions=["change"])
     def recheck(self, request, queryset):

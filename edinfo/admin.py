@@ -18,6 +18,8 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("Portal role"), {"fields": ("office_role",)}),)
     list_display = ["username", "first_name", "last_name", "office_role", "is_active", "last_login"]
     list_filter = ["office_role", "is_active", "is_staff"]
+    # Set by logging in and by creating the account: a record of what happened, not a setting.
+    readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
 
 

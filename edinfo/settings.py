@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "axes",
+    "edinfo.apps.AxesConfig",  # django-axes, named in Thai
     "edinfo",
     "schools",
     "collection",

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.utils.translation import get_language
 
@@ -40,3 +42,15 @@ def be_year(value):
     if not value:
         return ""
     return value.year + thai.BE_OFFSET
+
+
+_CE_YEAR = re.compile(r"\b(19|20|21)(\d\d)\b")
+
+
+@register.filter
+def be_years(text):
+    """Christian-era years in a label made elsewhere ('พฤศจิกายน 2026', the admin's date hierarchy) as
+    Buddhist-era years ('พฤศจิกายน 2569'); English keeps them."""
+    if _english():
+        return text
+    return _CE_YEAR.sub(lambda match: str(int(match.group(0)) + thai.BE_OFFSET), str(text))
