@@ -119,7 +119,9 @@ def record_save(w):
 def admin_change_form(w):
     record = w["record"]
     data = {name: ("" if value is None else value) for name, value in model_to_dict(record).items()}
-    data.update(first_name=NEW_NAME, birth_date=record.birth_date.isoformat(), _save="Save")
+    # The admin's date boxes take day/month/Buddhist-era year, as the page shows them (edinfo/admin_thai.py).
+    born = record.birth_date
+    data.update(first_name=NEW_NAME, birth_date=f"{born.day:02d}/{born.month:02d}/{born.year + 543}", _save="Save")
     client = w["client"]
     client.force_login(w["admin"], backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(reverse("admin:students_studentrecord_change", args=[record.pk]), data)
